@@ -1,0 +1,188 @@
+"""Loading and validating the dataset files in ``datasets/``.
+
+Every learner-facing legal or statistical text comes from these files, each record with a source and the
+date it was checked. Loading validates the whole file; a broken file raises :class:`DatasetError` with a
+Danish message that names the file and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+
+from aiskole.settings import get_settings
+
+
+class DatasetError(ValueError):
+    """A dataset file is missing or does not follow its schema."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    """A public source: a title a learner can read and a URL."""
+
+    title: str = Field(min_length=3)
+    url: HttpUrl
+
+
+# --- mini-DPIA ---------------------------------------------------------------------------------------
+
+
+class DpiaQuestion(_Model):
+    number: int = Field(ge=1, le=10)
+    text: str = Field(min_length=10)
+    kind: Literal["kriterium", "hård trigger", "forstærker"]
+    legal_basis: str = Field(min_length=3)
+    sources: tuple[str, ...] = Field(min_length=1)
+    follow_up: str | None = None
+
+
+class DpiaRule(_Model):
+    id: str
+    title: str
+    explanation: str
+    legal_basis: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class DpiaNote(_Model):
+    id: str
+    when: Literal["full", "q2"]
+    text: str
+    legal_basis: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Verdict(_Model):
+    label: str
+    summary: str
+
+
+class DpiaContent(_Model):
+    """The content of ``datasets/dpia.yaml``."""
+
+    schema_: Literal["aiskole.dpia/1"] = Field(alias="schema")
+    checked: dt.date
+    review_by: dt.date
+    disclaimer: str
+    sources: dict[str, Source]
+    questions: tuple[DpiaQuestion, ...]
+    rules: tuple[DpiaRule, ...]
+    notes: tuple[DpiaNote, ...]
+    verdicts: dict[Literal["full", "grey", "none"], Verdict]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DpiaContent:
+        numbers = [q.number for q in self.questions]
+        if numbers != list(range(1, 11)):
+            raise ValueError(f"spørgsmålene skal være nummereret 1-10 i rækkefølge, fandt {numbers}")
+        if set(self.verdicts) != {"full", "grey", "none"}:
+            raise ValueError("der skal være en tekst for hver afgørelse: full, grey og none")
+        for record in (*self.questions, *self.rules, *self.notes):
+            unknown = [s for s in record.sources if s not in self.sources]
+            if unknown:
+                raise ValueError(f"ukendt kilde {unknown} i {record!r:.60}")
+        if self.review_by <= self.checked:
+            raise ValueError("review_by skal ligge efter checked")
+        return self
+
+    def question(self, number: int) -> DpiaQuestion:
+        return self.questions[number - 1]
+
+    def rule(self, rule_id: str) -> DpiaRule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def sources_for(self, keys: tuple[str, ...]) -> tuple[Source, ...]:
+        return tuple(self.sources[k] for k in keys)
+
+
+# --- sourced claims --------------------------------------------------------------------------------
+
+
+class Claim(_Model):
+    """One legal or statistical claim shown to learners."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    text: str = Field(min_length=10)
+    source: Source
+    checked: dt.date
+    review_by: dt.date
+
+    @model_validator(mode="after")
+    def _dates(self) -> Claim:
+        if self.review_by <= self.checked:
+            raise ValueError(f"{self.id}: review_by skal ligge efter checked")
+        return self
+
+
+class ClaimsFile(_Model):
+    schema_: Literal["aiskole.claims/1"] = Field(alias="schema")
+    claims: tuple[Claim, ...]
+
+    @model_validator(mode="after")
+    def _unique(self) -> ClaimsFile:
+        ids = [c.id for c in self.claims]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"påstande med samme id: {dupes}")
+        return self
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+
+def _read(path: Path, model: type[_Model]):
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DatasetError(f"Datafilen {path} findes ikke.") from exc
+    except yaml.YAMLError as exc:
+        raise DatasetError(f"Datafilen {path} er ikke gyldig YAML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(hele filen)'}: {err['msg']}" for err in exc.errors()
+        )
+        raise DatasetError(f"Datafilen {path} er ugyldig: {problems}") from exc
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: Path, mtime: float, model: type[_Model]):
+    return _read(path, model)
+
+
+def _load(name: str, model: type[_Model], datasets_dir: Path | None):
+    path = (datasets_dir or get_settings().datasets_dir) / name
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError as exc:
+        raise DatasetError(f"Datafilen {path} findes ikke.") from exc
+    return _load_cached(path, mtime, model)
+
+
+def load_dpia(datasets_dir: Path | None = None) -> DpiaContent:
+    """Load and validate ``dpia.yaml``: the ten questions, the rules and their legal basis."""
+    return _load("dpia.yaml", DpiaContent, datasets_dir)
+
+
+def load_claims(datasets_dir: Path | None = None) -> dict[str, Claim]:
+    """Load and validate ``claims.yaml``, keyed by claim id."""
+    return {c.id: c for c in _load("claims.yaml", ClaimsFile, datasets_dir).claims}
+
+
+def overdue_claims(today: dt.date | None = None, datasets_dir: Path | None = None) -> list[Claim]:
+    """Claims whose review-by date has passed."""
+    today = today or dt.date.today()
+    return [c for c in load_claims(datasets_dir).values() if c.review_by < today]

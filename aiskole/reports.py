@@ -1,0 +1,230 @@
+"""Evaluation reports: papermill runs a template in ``notebooks/reports``; nbconvert writes HTML.
+
+The pipeline is ``validate -> execute (papermill) -> read results back -> export HTML -> move into place``.
+The output file appears only when every step succeeded, so a failed run never leaves a file that looks
+complete. Errors a user can cause raise :class:`ReportError` with a Danish message.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from aiskole import dpia
+from aiskole.datasets import load_dpia
+from aiskole.html import screening_html
+from aiskole.settings import PACKAGE_DIR, Settings, get_settings
+from aiskole.store import Store, StoreError, open_store
+
+#: Mimetype of the machine-readable result each report template displays (invisible in HTML exports).
+RESULT_MIMETYPE = "application/vnd.aiskole.result+json"
+TEMPLATES = {"dpia": "dpia-screening.ipynb"}
+NBCONVERT_TEMPLATES = PACKAGE_DIR / "share" / "jupyter" / "nbconvert" / "templates"
+
+
+class ReportError(ValueError):
+    """A report cannot be made; the message is Danish and meant for the user."""
+
+
+def reports_dir() -> Path:
+    checkout = PACKAGE_DIR.parent / "notebooks" / "reports"
+    return checkout if checkout.is_dir() else PACKAGE_DIR / "_notebooks" / "reports"
+
+
+# --- content of the DPIA screening note (used inside the template) ------------------------------------
+
+
+@dataclass(frozen=True)
+class DpiaNote:
+    """Everything the "DPIA-screeningsnotat" shows, built from one stored submission."""
+
+    submission_id: int
+    created_at: dt.datetime
+    workshop_code: str | None
+    screening: dpia.Screening
+
+    @property
+    def header_html(self) -> str:
+        local = self.created_at.astimezone()
+        workshop = f" · workshop {escape(self.workshop_code)}" if self.workshop_code else ""
+        return (
+            "<h1>DPIA-screeningsnotat</h1>"
+            f"<p>Screening nr. {self.submission_id} · udfyldt {local:%d.%m.%Y kl. %H:%M}{workshop}</p>"
+            "<p>Notatet viser svarene fra en mini-DPIA om en planlagt AI-løsning og den vurdering, svarene fører "
+            "til. Det er et udgangspunkt for en samtale med databeskyttelsesrådgiveren (DPO) – ikke en afgørelse.</p>"
+        )
+
+    @property
+    def answers_html(self) -> str:
+        content = load_dpia()
+        rows = []
+        for q in content.questions:
+            answer = "Ja" if self.screening.answers[q.number] else "Nej"
+            extra = ""
+            if q.follow_up and self.screening.answers[q.number]:
+                extra = f"<br><em>{escape(q.follow_up)}</em> {'Ja' if self.screening.public_area else 'Nej'}"
+            rows.append(
+                f"<tr><td>{q.number}</td><td>{escape(q.text)}{extra}</td><td><strong>{answer}</strong></td>"
+                f"<td>{escape(q.legal_basis)}</td></tr>"
+            )
+        return (
+            "<h2>Spørgsmål og svar</h2>"
+            '<table class="aiskole-answers"><thead><tr><th scope="col">Nr.</th><th scope="col">Spørgsmål</th>'
+            '<th scope="col">Svar</th><th scope="col">Grundlag</th></tr></thead><tbody>'
+            + "".join(rows)
+            + "</tbody></table>"
+        )
+
+    @property
+    def verdict_html(self) -> str:
+        return "<h2>Vurdering</h2>" + screening_html(self.screening, heading_level=3)
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return {
+            "submission_id": self.submission_id,
+            "verdict": self.screening.verdict,
+            "rules": [r.rule for r in self.screening.reasons],
+            "criteria_met": list(self.screening.criteria_met),
+        }
+
+
+def _parse_submission_id(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ReportError("Screeningens nummer skal være et helt tal, fx 12.")
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ReportError(f"Screeningens nummer skal være et helt tal, fx 12 – ikke {value!r}.") from None
+    if number < 1:
+        raise ReportError("Screeningens nummer skal være 1 eller større.")
+    return number
+
+
+def _store_for(database_url: str | None) -> Store:
+    settings = get_settings()
+    if database_url:
+        settings = Settings(settings.data_dir, database_url, settings.datasets_dir)
+    try:
+        return open_store(settings)
+    except StoreError as exc:
+        raise ReportError(str(exc)) from exc
+
+
+def load_dpia_note(submission_id: Any, database_url: str | None = None) -> DpiaNote:
+    """Build the DPIA screening note for a stored submission.
+
+    Raises
+    ------
+    ReportError
+        The id is not a positive whole number, there is no such DPIA submission, or the store is unreachable.
+    """
+    number = _parse_submission_id(submission_id)
+    store = _store_for(database_url)
+    try:
+        submission = store.get_submission(number)
+    except StoreError as exc:
+        raise ReportError(str(exc)) from exc
+    if submission is None or submission.exercise != "dpia":
+        raise ReportError(f"Der findes ingen mini-DPIA med nummer {number}.")
+    answers = {int(k): v for k, v in submission.answers.items()}
+    screening = dpia.screen(answers, public_area=bool(submission.result.get("public_area", False)))
+    return DpiaNote(number, submission.created_at, submission.workshop_code, screening)
+
+
+# --- running templates -------------------------------------------------------------------------------
+
+
+def read_results(notebook) -> list[dict[str, Any]]:
+    """The machine-readable results a template displayed with :data:`RESULT_MIMETYPE`."""
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULT_MIMETYPE in data:
+                found.append(data[RESULT_MIMETYPE])
+    return found
+
+
+def export_html(notebook) -> str:
+    """HTML of an executed notebook without code cells and without external assets."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="aiskole-report",
+        extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.language_code = "da"
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:  # the machine-readable result has no HTML form; leave it out
+        cell["outputs"] = [o for o in cell.get("outputs", []) if RESULT_MIMETYPE not in o.get("data", {})]
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+def execute(name: str, parameters: dict[str, Any]):
+    """Execute report template ``name`` with ``parameters`` and return the executed notebook."""
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    template = reports_dir() / TEMPLATES[name]
+    with tempfile.TemporaryDirectory(prefix="aiskole-report-") as tmp:
+        output = Path(tmp) / template.name
+        try:
+            pm.execute_notebook(
+                str(template), str(output), parameters=parameters, kernel_name="python3",
+                progress_bar=False, cwd=tmp,
+                # The kernel listens on loopback only; its warning about unencrypted TCP is noise here.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
+        except PapermillExecutionError as exc:
+            if exc.ename == "ReportError":
+                raise ReportError(exc.evalue) from None
+            raise ReportError(f"Rapporten kunne ikke laves: {exc.ename}: {exc.evalue}") from None
+        return nbformat.read(str(output), as_version=4)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file, so no half-written file is ever seen."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dpia_report(submission_id: Any, out: Path, *, database_url: str | None = None) -> dict[str, Any]:
+    """Make the DPIA screening note for a stored submission as HTML at ``out``.
+
+    Returns the result the template reported (verdict, rules, criteria).
+
+    Raises
+    ------
+    ReportError
+        Bad id, unknown submission, unreachable store, or a failing template (Danish message).
+    """
+    out = Path(out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ReportError(f"Filen skal ende på .html – fik {out.name!r}.")
+    # Validate up front: a clear message in a fraction of a second instead of after a kernel start.
+    load_dpia_note(submission_id, database_url)
+    notebook = execute("dpia", {"submission_id": int(submission_id), "database_url": database_url})
+    results = read_results(notebook)
+    if len(results) != 1:
+        raise ReportError("Rapportskabelonen gav ikke et resultat. Rapporten er ikke skrevet.")
+    write_atomically(out, export_html(notebook))
+    return results[0]

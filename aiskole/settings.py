@@ -1,0 +1,66 @@
+"""The one settings object of aiskole, read from ``AISKOLE_*`` environment variables.
+
+Every variable is documented in README.md; ``tests/test_settings.py`` fails when one is not.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Environment variables read by :meth:`Settings.from_env`, with a one-line description each.
+ENV_VARS = {
+    "AISKOLE_DATA_DIR": "folder for the embedded SQLite store (default: the per-user data folder)",
+    "AISKOLE_DATABASE_URL": "any SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db (default: SQLite)",
+    "AISKOLE_DATASETS_DIR": "folder with the validated dataset files (default: the bundled datasets/)",
+}
+
+
+def _default_datasets_dir() -> Path:
+    # In a source checkout (editable install) the datasets live at the repository root; in a wheel
+    # they are bundled inside the package as _datasets (see pyproject.toml).
+    checkout = PACKAGE_DIR.parent / "datasets"
+    if checkout.is_dir():
+        return checkout
+    return PACKAGE_DIR / "_datasets"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where aiskole keeps its data and finds its content.
+
+    Attributes
+    ----------
+    data_dir
+        Folder for the embedded SQLite database.
+    database_url
+        SQLAlchemy URL of the store. SQLite in ``data_dir`` unless ``AISKOLE_DATABASE_URL`` is set.
+    datasets_dir
+        Folder with the validated dataset files.
+    """
+
+    data_dir: Path
+    database_url: str
+    datasets_dir: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``env`` (default: ``os.environ``)."""
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("AISKOLE_DATA_DIR") or platformdirs.user_data_dir("aiskole", appauthor=False))
+        database_url = env.get("AISKOLE_DATABASE_URL") or f"sqlite:///{data_dir / 'aiskole.sqlite3'}"
+        datasets_dir = Path(env.get("AISKOLE_DATASETS_DIR") or _default_datasets_dir())
+        return cls(data_dir=data_dir, database_url=database_url, datasets_dir=datasets_dir)
+
+
+def get_settings() -> Settings:
+    """Return the settings for the current environment.
+
+    Not cached: reading a few environment variables is cheap, and tests change them.
+    """
+    return Settings.from_env()

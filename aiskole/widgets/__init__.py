@@ -1,0 +1,1 @@
+"""ipywidgets views, one module per exercise, thin over the pure logic in ``aiskole``."""

@@ -1,0 +1,215 @@
+"""The mini-DPIA as an ipywidgets view: ten Ja/Nej questions, the verdict, and a "Gem" button.
+
+The view only collects answers and shows results; the decision is :func:`aiskole.dpia.screen` and the
+storage is :mod:`aiskole.store`. No error ever reaches the user as a traceback: every failure becomes a
+Danish message and the answers stay on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from html import escape
+
+import ipywidgets as w
+
+from aiskole import dpia
+from aiskole.datasets import DpiaContent, load_dpia
+from aiskole.html import screening_html
+from aiskole.store import Store, StoreError, normalise_workshop_code, open_store
+from aiskole.widgets.style import style_widget
+
+log = logging.getLogger(__name__)
+
+YES_NO = [("Ja", True), ("Nej", False)]
+
+
+class DpiaView:
+    """Mini-DPIA screening view.
+
+    Parameters
+    ----------
+    store_factory
+        Returns the store to save into; called at the first save, so the questions show even when the
+        database is down. Defaults to :func:`aiskole.store.open_store`.
+    content
+        The dataset content (defaults to ``datasets/dpia.yaml``).
+    workshop_code
+        Pre-filled workshop code, e.g. from a join link.
+    """
+
+    def __init__(
+        self,
+        store_factory: Callable[[], Store] = open_store,
+        content: DpiaContent | None = None,
+        workshop_code: str | None = None,
+    ) -> None:
+        self._content = content or load_dpia()
+        self._store_factory = store_factory
+        self._boxes: dict[int, w.VBox] = {}
+        self._missing_labels: dict[int, w.HTML] = {}
+        self.questions: dict[int, w.RadioButtons] = {}
+        rows: list[w.Widget] = []
+        for q in self._content.questions:
+            radio = w.RadioButtons(
+                options=YES_NO,
+                value=None,
+                tooltip=f"Spørgsmål {q.number}",
+                layout=w.Layout(width="auto"),
+            )
+            radio.add_class("aiskole-yesno")
+            radio.observe(self._on_change, names="value")
+            missing = w.HTML("")
+            box = w.VBox(
+                [
+                    w.HTML(f"<strong>{q.number}.</strong> {escape(q.text)}"),
+                    w.HTML(f'<span class="aiskole-basis">Grundlag: {escape(q.legal_basis)}</span>'),
+                    radio,
+                    missing,
+                ],
+                layout=w.Layout(width="auto"),
+            )
+            box.add_class("aiskole-question")
+            self.questions[q.number] = radio
+            self._boxes[q.number] = box
+            self._missing_labels[q.number] = missing
+            rows.append(box)
+            if q.follow_up:
+                self.public_area = w.RadioButtons(options=YES_NO, value=None, layout=w.Layout(width="auto"))
+                self.public_area.add_class("aiskole-yesno")
+                self.public_area.observe(self._on_change, names="value")
+                self._public_box = w.VBox(
+                    [w.HTML(f"<em>Opfølgning:</em> {escape(q.follow_up)}"), self.public_area],
+                    layout=w.Layout(display="none", width="auto"),
+                )
+                self._public_box.add_class("aiskole-question")
+                rows.append(self._public_box)
+
+        self.workshop_code = w.Text(
+            value=workshop_code or "",
+            description="Workshopkode (valgfri)",
+            placeholder="fx TEK-24",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
+        self.save_button = w.Button(description="Gem", button_style="primary", tooltip="Gem dine svar (anonymt)")
+        self.save_button.on_click(self._on_save)
+        self.progress = w.HTML()
+        self.result = w.HTML()
+        self.status = w.HTML()
+        self.saved_id: int | None = None
+
+        intro = w.HTML(
+            "<h2>Mini-DPIA: skal I lave en konsekvensanalyse?</h2>"
+            "<p>Svar ja eller nej på de ti spørgsmål om den AI-løsning, I planlægger. Svarene gemmes "
+            "anonymt – uden navn.</p>"
+            f'<p class="aiskole-disclaimer">{escape(self._content.disclaimer)}</p>'
+        )
+        self.widget = w.VBox(
+            [style_widget(), intro, *rows, self.progress, self.result, self.workshop_code, self.save_button,
+             self.status],
+            layout=w.Layout(width="100%", padding="0 4px"),
+        )
+        self.widget.add_class("aiskole")
+        self._refresh()
+
+    # -- display -------------------------------------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- state ---------------------------------------------------------------------------------------
+
+    def answers(self) -> dict[int, bool | None]:
+        """The current answers; ``None`` for an unanswered question."""
+        return {n: radio.value for n, radio in self.questions.items()}
+
+    def set_answers(self, answers: dict[int, bool], *, public_area: bool | None = None) -> None:
+        """Set answers programmatically (tests, pre-filled examples)."""
+        for n, value in answers.items():
+            self.questions[n].value = value
+        if public_area is not None:
+            self.public_area.value = public_area
+
+    def _unanswered(self) -> list[int]:
+        return [n for n, v in self.answers().items() if v is None]
+
+    def _screen(self) -> dpia.Screening:
+        public = bool(self.questions[3].value) and bool(self.public_area.value)
+        return dpia.screen(self.answers(), public_area=public, content=self._content)
+
+    # -- events --------------------------------------------------------------------------------------
+
+    def _on_change(self, _change=None) -> None:
+        try:
+            self._refresh()
+        except Exception:  # noqa: BLE001 - a view must never show a traceback
+            log.exception("mini-DPIA: refresh failed")
+            self._set_status("Noget gik galt ved visningen. Dine svar er ikke tabt.", error=True)
+
+    def _refresh(self) -> None:
+        self._public_box.layout.display = "flex" if self.questions[3].value else "none"
+        missing = self._unanswered()
+        for n, box in self._boxes.items():
+            if n not in missing and "aiskole-missing" in box._dom_classes:
+                box.remove_class("aiskole-missing")
+                self._missing_labels[n].value = ""
+        done = len(self.questions) - len(missing)
+        self.progress.value = f'<p class="aiskole-progress">{done} af {len(self.questions)} besvaret</p>'
+        if missing:
+            self.result.value = ""
+            return
+        self.result.value = screening_html(self._screen())
+
+    def _on_save(self, _button=None) -> None:
+        self.save_button.disabled = True
+        try:
+            self.save()
+        except Exception:  # noqa: BLE001 - a view must never show a traceback
+            log.exception("mini-DPIA: save failed unexpectedly")
+            self._set_status("Noget gik galt, så svarene er ikke gemt. Dine svar er ikke tabt – prøv igen.",
+                             error=True)
+        finally:
+            self.save_button.disabled = False
+
+    def save(self) -> int | None:
+        """Validate, screen and store the answers. Returns the submission id, or ``None`` with a message."""
+        missing = self._unanswered()
+        if missing:
+            for n in missing:
+                self._boxes[n].add_class("aiskole-missing")
+                self._missing_labels[n].value = '<span class="aiskole-missing-label">Mangler svar</span>'
+            try:
+                dpia.validate_answers({n: v for n, v in self.answers().items() if v is not None})
+            except ValueError as exc:
+                self._set_status(str(exc), error=True)
+            return None
+        try:
+            code = normalise_workshop_code(self.workshop_code.value)
+        except ValueError as exc:
+            self._set_status(str(exc), error=True)
+            return None
+        screening = self._screen()
+        self.result.value = screening_html(screening)
+        try:
+            store = self._store_factory()
+            submission_id = store.add_submission(
+                "dpia",
+                answers={str(n): v for n, v in screening.answers.items()},
+                result=screening.to_dict(),
+                workshop_code=code,
+            )
+        except StoreError as exc:
+            self._set_status(str(exc), error=True)
+            return None
+        self.saved_id = submission_id
+        self._set_status(
+            f"Gemt som screening nr. {submission_id}. Skriv nummeret ned: med det kan I lave et "
+            "screeningsnotat til jeres databeskyttelsesrådgiver (DPO)."
+        )
+        return submission_id
+
+    def _set_status(self, message: str, *, error: bool = False) -> None:
+        css = "aiskole-status-error" if error else "aiskole-status-ok"
+        role = "alert" if error else "status"
+        self.status.value = f'<p class="{css}" role="{role}">{escape(message)}</p>'

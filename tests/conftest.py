@@ -1,0 +1,70 @@
+"""Shared fixtures: an isolated data folder, stores on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.pg import PostgresServer
+
+# Everything the test session starts (papermill and nbval kernels, Voilà servers) inherits this, so no
+# test ever writes into the user's real data folder.
+if "AISKOLE_TEST_KEEP_DATA_DIR" not in os.environ:
+    os.environ["AISKOLE_DATA_DIR"] = tempfile.mkdtemp(prefix="aiskole-test-data-")
+    os.environ.pop("AISKOLE_DATABASE_URL", None)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header(config):
+    return [f"aiskole data dir for this run: {os.environ.get('AISKOLE_DATA_DIR')}"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    from aiskole.datasets import overdue_claims
+
+    overdue = overdue_claims()
+    if overdue:
+        terminalreporter.write_sep("-", "claims past their review-by date", yellow=True)
+        for claim in overdue:
+            terminalreporter.write_line(f"ADVARSEL: {claim.id} skulle være gennemgået senest {claim.review_by}")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the whole session (initdb in a temp folder, loopback only)."""
+    server = PostgresServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    return pg_server.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request) -> str:
+    """Runs a test against SQLite and against the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(sqlite_url):
+    from aiskole.store import Store
+
+    s = Store(sqlite_url)
+    s.migrate()
+    yield s
+    s.dispose()
