@@ -58,7 +58,9 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     except StoreError as exc:
         _err(str(exc))
         return 2
-    print(f"Databasen er opdateret ({store.backend}): {get_settings().data_dir if store.backend == 'sqlite' else ''}")
+    print(
+        f"Databasen er opdateret ({store.backend}): {get_settings().data_dir if store.backend == 'sqlite' else ''}"
+    )
     return 0
 
 
@@ -76,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="start lunch-demo-serveren (Voilà) med øvelserne")
     demo.add_argument("--port", type=int, default=8866, help="port (standard 8866)")
-    demo.add_argument("--ip", default="127.0.0.1", help="adresse (standard 127.0.0.1; 0.0.0.0 for hele netværket)")
+    demo.add_argument(
+        "--ip", default="127.0.0.1", help="adresse (standard 127.0.0.1; 0.0.0.0 for hele netværket)"
+    )
     demo.add_argument("--pool-size", type=int, default=1, help="forvarmede kerner pr. app (standard 1)")
     demo.add_argument("--open", action="store_true", help="åbn browseren")
     demo.set_defaults(func=cmd_demo)

@@ -182,8 +182,12 @@ def execute(name: str, parameters: dict[str, Any]):
         output = Path(tmp) / template.name
         try:
             pm.execute_notebook(
-                str(template), str(output), parameters=parameters, kernel_name="python3",
-                progress_bar=False, cwd=tmp,
+                str(template),
+                str(output),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=tmp,
                 # The kernel listens on loopback only; its warning about unencrypted TCP is noise here.
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )

@@ -27,8 +27,14 @@ def apps_dir() -> Path:
 
 
 def voila_argv(
-    *, port: int = DEFAULT_PORT, ip: str = "127.0.0.1", pool_size: int = 1, open_browser: bool = False,
-    root: Path | None = None, cull_idle_timeout: int = 2700, show_tracebacks: bool = False,
+    *,
+    port: int = DEFAULT_PORT,
+    ip: str = "127.0.0.1",
+    pool_size: int = 1,
+    open_browser: bool = False,
+    root: Path | None = None,
+    cull_idle_timeout: int = 2700,
+    show_tracebacks: bool = False,
 ) -> list[str]:
     """The Voilà command-line arguments for a room (everything but the program name)."""
     argv = [
@@ -100,5 +106,11 @@ if __name__ == "__main__":  # pragma: no cover - used by the test suite as a sub
     parser.add_argument("--show-tracebacks", action="store_true")
     parser.add_argument("--cull-idle-timeout", type=int, default=2700)
     args = parser.parse_args()
-    sys.exit(serve(port=args.port, pool_size=args.pool_size, show_tracebacks=args.show_tracebacks,
-                   cull_idle_timeout=args.cull_idle_timeout))
+    sys.exit(
+        serve(
+            port=args.port,
+            pool_size=args.pool_size,
+            show_tracebacks=args.show_tracebacks,
+            cull_idle_timeout=args.cull_idle_timeout,
+        )
+    )

@@ -134,9 +134,9 @@ class Store:
             if self.backend == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
                 from filelock import FileLock
 
-                with FileLock(str(self.engine.url.database) + ".migrate.lock", timeout=60):
-                    with self.engine.begin() as connection:
-                        upgrade(connection)
+                lock = FileLock(str(self.engine.url.database) + ".migrate.lock", timeout=60)
+                with lock, self.engine.begin() as connection:
+                    upgrade(connection)
             else:
                 with self.engine.begin() as connection:
                     if self.backend == "postgresql":
@@ -189,14 +189,18 @@ class Store:
         """The submission with this id, or ``None``."""
         try:
             with self.engine.connect() as connection:
-                row = connection.execute(
-                    sa.select(submissions).where(submissions.c.id == submission_id)
-                ).mappings().first()
+                row = (
+                    connection.execute(sa.select(submissions).where(submissions.c.id == submission_id))
+                    .mappings()
+                    .first()
+                )
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
         return None if row is None else _to_submission(row)
 
-    def list_submissions(self, *, exercise: str | None = None, workshop_code: str | None = None) -> list[Submission]:
+    def list_submissions(
+        self, *, exercise: str | None = None, workshop_code: str | None = None
+    ) -> list[Submission]:
         """Submissions in id order, optionally for one exercise and/or workshop."""
         query = sa.select(submissions).order_by(submissions.c.id)
         if exercise:

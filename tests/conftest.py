@@ -30,7 +30,9 @@ def pytest_terminal_summary(terminalreporter):
     if overdue:
         terminalreporter.write_sep("-", "claims past their review-by date", yellow=True)
         for claim in overdue:
-            terminalreporter.write_line(f"ADVARSEL: {claim.id} skulle være gennemgået senest {claim.review_by}")
+            terminalreporter.write_line(
+                f"ADVARSEL: {claim.id} skulle være gennemgået senest {claim.review_by}"
+            )
 
 
 @pytest.fixture

@@ -27,7 +27,9 @@ def _free_port() -> int:
 def _bindir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
     if not candidates:
-        raise RuntimeError("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); run `make test-deps`.")
+        raise RuntimeError(
+            "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); run `make test-deps`."
+        )
     return Path(candidates[-1]).parent
 
 
@@ -53,11 +55,25 @@ class PostgresServer:
             shutil.chown(root, user=as_user)
         server = cls(root=root, port=_free_port(), bindir=bindir, as_user=as_user)
         data = root / "data"
-        server._run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "aiskole", "-E", "UTF8",
-                    "--no-locale")
-        options = (f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        server._run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start")
+        server._run(
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "aiskole",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        )
+        options = (
+            f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        server._run(
+            str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"
+        )
         return server
 
     @property

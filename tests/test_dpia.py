@@ -16,8 +16,12 @@ def answers(*yes: int) -> dict[int, bool]:
 TABLE = [
     # 1. hard triggers
     pytest.param((2,), False, "full", ["automatiske-afgoerelser"], id="Q2-alone-automatic-decisions"),
-    pytest.param((4, 5), False, "full", ["foelsomme-data-i-stort-omfang", "to-kriterier"], id="Q4+Q5-art35-3b"),
-    pytest.param((3, 5), True, "full", ["overvaagning-offentligt-omraade", "to-kriterier"], id="Q3+Q5-public-art35-3c"),
+    pytest.param(
+        (4, 5), False, "full", ["foelsomme-data-i-stort-omfang", "to-kriterier"], id="Q4+Q5-art35-3b"
+    ),
+    pytest.param(
+        (3, 5), True, "full", ["overvaagning-offentligt-omraade", "to-kriterier"], id="Q3+Q5-public-art35-3c"
+    ),
     pytest.param((3, 5), False, "full", ["to-kriterier"], id="Q3+Q5-not-public-only-two-criteria"),
     pytest.param((8, 6), False, "full", ["innovativ-teknologi", "to-kriterier"], id="Q8+other-datatilsynet"),
     pytest.param((10, 7), False, "full", ["biometri-genetik-lokation"], id="Q10+one-criterion"),
@@ -27,7 +31,10 @@ TABLE = [
     pytest.param((6, 7), False, "full", ["to-kriterier"], id="two-plain-criteria"),
     pytest.param((1, 3, 6, 7, 9), False, "full", ["to-kriterier"], id="five-criteria"),
     # 3. grey zone: exactly one criterion and no hard rule
-    *[pytest.param((n,), False, "grey", ["et-kriterium"], id=f"grey-Q{n}-alone") for n in (1, 3, 4, 5, 6, 7, 8, 9)],
+    *[
+        pytest.param((n,), False, "grey", ["et-kriterium"], id=f"grey-Q{n}-alone")
+        for n in (1, 3, 4, 5, 6, 7, 8, 9)
+    ],
     pytest.param((3,), True, "grey", ["et-kriterium"], id="grey-Q3-public-but-not-large-scale"),
     # 4. nothing
     pytest.param((), False, "none", ["ingen-kriterier"], id="none"),
@@ -68,8 +75,12 @@ def test_all_1024_combinations_follow_the_rule():
         for public in (False, True):
             crit = sum(a[n] for n in range(1, 10))
             hard = (
-                a[2] or (a[4] and a[5]) or (a[3] and a[5] and public)
-                or (a[8] and crit - 1 >= 1) or (a[10] and crit >= 1) or (a[1] and a[5])
+                a[2]
+                or (a[4] and a[5])
+                or (a[3] and a[5] and public)
+                or (a[8] and crit - 1 >= 1)
+                or (a[10] and crit >= 1)
+                or (a[1] and a[5])
             )
             expected = "full" if hard or crit >= 2 else "grey" if crit == 1 else "none"
             assert dpia.screen(a, public_area=public).verdict == expected, (a, public)

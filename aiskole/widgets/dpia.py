@@ -92,7 +92,9 @@ class DpiaView:
             style={"description_width": "initial"},
             layout=w.Layout(width="auto", max_width="100%"),
         )
-        self.save_button = w.Button(description="Gem", button_style="primary", tooltip="Gem dine svar (anonymt)")
+        self.save_button = w.Button(
+            description="Gem", button_style="primary", tooltip="Gem dine svar (anonymt)"
+        )
         self.save_button.on_click(self._on_save)
         self.progress = w.HTML()
         self.result = w.HTML()
@@ -106,8 +108,16 @@ class DpiaView:
             f'<p class="aiskole-disclaimer">{escape(self._content.disclaimer)}</p>'
         )
         self.widget = w.VBox(
-            [style_widget(), intro, *rows, self.progress, self.result, self.workshop_code, self.save_button,
-             self.status],
+            [
+                style_widget(),
+                intro,
+                *rows,
+                self.progress,
+                self.result,
+                self.workshop_code,
+                self.save_button,
+                self.status,
+            ],
             layout=w.Layout(width="100%", padding="0 4px"),
         )
         self.widget.add_class("aiskole")
@@ -167,8 +177,9 @@ class DpiaView:
             self.save()
         except Exception:  # noqa: BLE001 - a view must never show a traceback
             log.exception("mini-DPIA: save failed unexpectedly")
-            self._set_status("Noget gik galt, så svarene er ikke gemt. Dine svar er ikke tabt – prøv igen.",
-                             error=True)
+            self._set_status(
+                "Noget gik galt, så svarene er ikke gemt. Dine svar er ikke tabt – prøv igen.", error=True
+            )
         finally:
             self.save_button.disabled = False
 

@@ -10,7 +10,10 @@ import ipywidgets as w
 CSS = """
 .aiskole { max-width: 760px; font-size: 16px; line-height: 1.45; }
 .aiskole, .aiskole * { box-sizing: border-box; }
-.aiskole .widget-html-content, .aiskole .widget-html { white-space: normal; overflow-wrap: anywhere; }
+.aiskole .widget-html-content, .aiskole .widget-html { white-space: normal; overflow-wrap: anywhere;
+  line-height: 1.45; }
+.aiskole p { margin: 0.35em 0; }
+.aiskole a { color: #1a5fb4; text-decoration: underline; }
 .aiskole h2, .aiskole h3 { margin: 0.6em 0 0.3em; line-height: 1.25; }
 .aiskole-question { border-left: 4px solid #c9c9c9; padding: 6px 0 6px 10px; margin: 10px 0 2px; }
 .aiskole-question.aiskole-missing { border-left-color: #b3261e; background: #fdf0ef; }

@@ -1,0 +1,170 @@
+"""A real Voilà server (the same code `aiskole demo` runs) and Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+PHONE = {"width": 375, "height": 812}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class VoilaServer:
+    url: str
+    database_url: str
+    log: Path
+    process: subprocess.Popen = field(repr=False)
+
+
+def start_voila(tmp: Path, database_url: str) -> VoilaServer:
+    port = _free_port()
+    log = tmp / f"voila-{port}.log"
+    env = {**os.environ, "AISKOLE_DATA_DIR": str(tmp / "data"), "AISKOLE_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiskole.server",
+            "--port",
+            str(port),
+            "--pool-size",
+            "1",
+            "--cull-idle-timeout",
+            "120",
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.time() > deadline:
+            raise RuntimeError(f"Voilà did not start:\n{log.read_text()}")
+        time.sleep(0.25)
+    return VoilaServer(url=url, database_url=database_url, log=log, process=process)
+
+
+def stop_voila(server: VoilaServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def voila_sqlite(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("voila-sqlite")
+    server = start_voila(tmp, f"sqlite:///{tmp / 'data' / 'aiskole.sqlite3'}")
+    yield server
+    stop_voila(server)
+
+
+@pytest.fixture(scope="session")
+def voila_postgres(tmp_path_factory, pg_server):
+    tmp = tmp_path_factory.mktemp("voila-pg")
+    server = start_voila(tmp, pg_server.create_database())
+    yield server
+    stop_voila(server)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test-deps` (installs Debian's chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watched:
+    """A page with every request, websocket and console error it produced."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def external_requests(self) -> list[str]:
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).hostname not in ("127.0.0.1", "localhost", None)
+            and not u.startswith(("data:", "blob:", "about:"))
+        ]
+
+
+@pytest.fixture
+def open_page(browser):
+    contexts = []
+
+    def _open(viewport: dict) -> Watched:
+        phone = viewport["width"] < 600
+        context = browser.new_context(
+            viewport=viewport,
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=2 if phone else 1,
+            locale="da-DK",
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        watched = Watched(page)
+        page.on("request", lambda r: watched.requests.append(r.url))
+        page.on("websocket", lambda ws: watched.requests.append(ws.url))
+        page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
+        return watched
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,111 @@
+"""The store: SQLite in WAL mode by default, any SQLAlchemy URL (PostgreSQL tested for real)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+
+from aiskole.settings import Settings
+from aiskole.store import Store, StoreError, normalise_workshop_code, open_store
+
+
+def test_default_store_is_sqlite_in_the_data_dir_in_wal_mode(tmp_path):
+    """Does the default settings' store live in AISKOLE_DATA_DIR, and is the SQLite file in WAL mode?"""
+    settings = Settings.from_env({"AISKOLE_DATA_DIR": str(tmp_path / "data")})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}"
+    store = open_store(settings)
+    store.add_submission("dpia", {"1": True}, {"verdict": "grey"})
+    db = tmp_path / "data" / "aiskole.sqlite3"
+    assert db.exists()
+    assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_database_url_setting_wins(tmp_path):
+    settings = Settings.from_env(
+        {"AISKOLE_DATA_DIR": str(tmp_path), "AISKOLE_DATABASE_URL": "sqlite:///x.db"}
+    )
+    assert settings.database_url == "sqlite:///x.db"
+
+
+def test_round_trip(any_url):
+    """Is a submission stored with workshop code, exercise, answers, result and time, and no name?"""
+    store = Store(any_url)
+    store.migrate()
+    before = dt.datetime.now(dt.UTC)
+    sid = store.add_submission("dpia", {"1": True, "2": False}, {"verdict": "grey"}, workshop_code=" tek-24 ")
+    got = store.get_submission(sid)
+    assert got.id == sid
+    assert got.workshop_code == "TEK-24"
+    assert got.exercise == "dpia"
+    assert got.answers == {"1": True, "2": False}
+    assert got.result == {"verdict": "grey"}
+    assert got.created_at.tzinfo is not None
+    assert (
+        before - dt.timedelta(seconds=5)
+        <= got.created_at
+        <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    )
+    columns = {c["name"] for c in sa.inspect(store.engine).get_columns("submissions")}
+    assert columns == {"id", "workshop_code", "exercise", "answers", "result", "created_at"}
+    assert store.get_submission(sid + 1000) is None
+    assert [s.id for s in store.list_submissions(exercise="dpia", workshop_code="tek-24")] == [sid]
+    store.dispose()
+
+
+def test_migrations_are_idempotent_and_versioned(any_url):
+    """Does a second migrate() change nothing, and does alembic record the head revision?"""
+    store = Store(any_url)
+    store.migrate()
+    store.add_submission("dpia", {}, {})
+    store.migrate()
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    assert len(store.list_submissions()) == 1
+    store.dispose()
+
+
+def _migrate_and_insert(url: str) -> int:
+    store = Store(url)
+    store.migrate()
+    return store.add_submission("dpia", {"1": True}, {"verdict": "grey"})
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_many_processes_migrating_at_once(backend, request):
+    """Can eight fresh processes (like preheated kernels) migrate and write the same new store at once?"""
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    with ProcessPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(_migrate_and_insert, [url] * 8))
+    assert sorted(ids) == list(range(1, 9))
+    store = Store(url)
+    assert len(store.list_submissions()) == 8
+    store.dispose()
+
+
+@pytest.mark.parametrize("code", ["ab", "x" * 17, "TEK 24", "<script>", "æøå"])
+def test_bad_workshop_code(store, code):
+    with pytest.raises(ValueError, match="Workshopkoden skal være"):
+        store.add_submission("dpia", {}, {}, workshop_code=code)
+
+
+def test_blank_workshop_code_means_none():
+    assert normalise_workshop_code("  ") is None
+    assert normalise_workshop_code(None) is None
+
+
+def test_unknown_exercise(store):
+    with pytest.raises(ValueError, match="Ukendt øvelse"):
+        store.add_submission("tarot", {}, {})
+
+
+def test_unreachable_store_gives_a_danish_error():
+    """Does a database that cannot be reached raise StoreError with a Danish message, not a driver error?"""
+    store = Store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    with pytest.raises(StoreError, match="Databasen kan ikke nås"):
+        store.migrate()
+    with pytest.raises(StoreError, match="Dine svar er ikke tabt"):
+        store.add_submission("dpia", {}, {})
