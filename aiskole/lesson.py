@@ -8,8 +8,7 @@ from __future__ import annotations
 from IPython.display import HTML
 
 from aiskole.datasets import DatasetError, load_claims
-from aiskole.html import claim_html
-from aiskole.widgets.style import CSS
+from aiskole.html import CSS, claim_html
 
 
 def claims(*ids: str) -> HTML:

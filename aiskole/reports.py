@@ -18,7 +18,7 @@ from typing import Any
 
 from aiskole import dpia
 from aiskole.datasets import load_dpia
-from aiskole.html import screening_html
+from aiskole.html import CSS, screening_html
 from aiskole.settings import PACKAGE_DIR, Settings, get_settings
 from aiskole.store import Store, StoreError, open_store
 
@@ -54,6 +54,7 @@ class DpiaNote:
         local = self.created_at.astimezone()
         workshop = f" · workshop {escape(self.workshop_code)}" if self.workshop_code else ""
         return (
+            f"<style>{CSS}</style>"
             "<h1>DPIA-screeningsnotat</h1>"
             f"<p>Screening nr. {self.submission_id} · udfyldt {local:%d.%m.%Y kl. %H:%M}{workshop}</p>"
             "<p>Notatet viser svarene fra en mini-DPIA om en planlagt AI-løsning og den vurdering, svarene fører "
@@ -75,7 +76,9 @@ class DpiaNote:
             )
         return (
             "<h2>Spørgsmål og svar</h2>"
-            '<table class="aiskole-answers"><thead><tr><th scope="col">Nr.</th><th scope="col">Spørgsmål</th>'
+            '<table class="aiskole-answers"><colgroup><col class="c-nr"><col class="c-q">'
+            '<col class="c-a"><col class="c-basis"></colgroup>'
+            '<thead><tr><th scope="col">Nr.</th><th scope="col">Spørgsmål</th>'
             '<th scope="col">Svar</th><th scope="col">Grundlag</th></tr></thead><tbody>'
             + "".join(rows)
             + "</tbody></table>"

@@ -96,3 +96,19 @@ def test_landing_page_lists_the_app_in_danish(voila_sqlite, open_page):
     link.click()
     expect(page.get_by_role("radio", name="Ja").first).to_be_visible()
     assert watched.external_requests() == []
+
+
+def test_keyboard_only(voila_sqlite, open_page):
+    """Can the whole screening be done with the keyboard: focus a choice, Space to pick it, Enter on "Gem"?"""
+    watched = open_page(LAPTOP)
+    page = watched.page
+    open_app(watched, voila_sqlite)
+    for number in range(1, 11):
+        box = page.locator(".aiskole-question", has_text=re.compile(rf"^{number}\. "))
+        box.get_by_role("radio", name="Nej").focus()
+        page.keyboard.press("Space")
+    expect(page.get_by_text("10 af 10 besvaret")).to_be_visible()
+    expect(page.locator(".aiskole-verdict")).to_have_text(re.compile("Ingen DPIA efter screeningen"))
+    page.get_by_role("button", name="Gem").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(re.compile(r"Gemt som screening nr\. \d+"))).to_be_visible()
