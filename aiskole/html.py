@@ -39,6 +39,10 @@ CSS = """
   outline: 3px solid #1a5fb4; outline-offset: 2px; }
 .aiskole-claim { border-left: 4px solid #1a5fb4; padding: 2px 0 2px 10px; margin: 8px 0; }
 .aiskole-claim-source { font-size: 0.88em; color: #444; }
+.aiskole-download { display: inline-block; margin: 6px 12px 6px 0; padding: 10px 16px; border: 2px solid #1a5fb4;
+  border-radius: 4px; font-weight: 600; }
+.aiskole .widget-text input, .aiskole .widget-textarea textarea, .aiskole select { font-size: 16px; }
+.aiskole .widget-label { white-space: normal; }
 @media (max-width: 480px) {
   .aiskole { font-size: 16px; }
   .aiskole-question { padding-left: 8px; }

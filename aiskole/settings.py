@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -18,6 +18,9 @@ ENV_VARS = {
     "AISKOLE_DATA_DIR": "folder for the embedded SQLite store (default: the per-user data folder)",
     "AISKOLE_DATABASE_URL": "any SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db (default: SQLite)",
     "AISKOLE_DATASETS_DIR": "folder with the validated dataset files (default: the bundled datasets/)",
+    "AISKOLE_LLM_URL": "optional OpenAI-compatible endpoint for the prompt lab (the municipality's approved service)",
+    "AISKOLE_LLM_MODEL": "model name sent to that endpoint",
+    "AISKOLE_LLM_API_KEY": "API key for that endpoint (never logged, never shown)",
 }
 
 
@@ -42,11 +45,21 @@ class Settings:
         SQLAlchemy URL of the store. SQLite in ``data_dir`` unless ``AISKOLE_DATABASE_URL`` is set.
     datasets_dir
         Folder with the validated dataset files.
+    llm_url, llm_model, llm_api_key
+        Optional OpenAI-compatible endpoint for the prompt lab; unset means fully offline.
     """
 
     data_dir: Path
     database_url: str
     datasets_dir: Path
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when the prompt lab may send prompts to a language model (URL and model both set)."""
+        return bool(self.llm_url and self.llm_model)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,7 +68,14 @@ class Settings:
         data_dir = Path(env.get("AISKOLE_DATA_DIR") or platformdirs.user_data_dir("aiskole", appauthor=False))
         database_url = env.get("AISKOLE_DATABASE_URL") or f"sqlite:///{data_dir / 'aiskole.sqlite3'}"
         datasets_dir = Path(env.get("AISKOLE_DATASETS_DIR") or _default_datasets_dir())
-        return cls(data_dir=data_dir, database_url=database_url, datasets_dir=datasets_dir)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            datasets_dir=datasets_dir,
+            llm_url=env.get("AISKOLE_LLM_URL") or None,
+            llm_model=env.get("AISKOLE_LLM_MODEL") or None,
+            llm_api_key=env.get("AISKOLE_LLM_API_KEY") or None,
+        )
 
 
 def get_settings() -> Settings:

@@ -22,7 +22,8 @@ from aiskole.settings import Settings, get_settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Workshop codes are short and typed on phones: letters, digits and dashes.
 WORKSHOP_CODE = re.compile(r"^[A-Za-z0-9-]{3,16}$")
-EXERCISES = ("dpia",)
+#: Exercise names a submission may carry (one per exercise module).
+EXERCISES = ("dpia", "canvas", "heatmap", "prompt", "kpi", "quiz", "poll", "story")
 
 metadata = sa.MetaData()
 
@@ -210,6 +211,39 @@ class Store:
         try:
             with self.engine.connect() as connection:
                 return [_to_submission(r) for r in connection.execute(query).mappings()]
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+
+    def update_submission(
+        self,
+        submission_id: int,
+        *,
+        answers: dict[str, Any] | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> bool:
+        """Replace the answers and/or result of a submission. Returns False when there is no such row."""
+        values: dict[str, Any] = {}
+        if answers is not None:
+            values["answers"] = answers
+        if result is not None:
+            values["result"] = result
+        if not values:
+            return self.get_submission(submission_id) is not None
+        try:
+            with self.engine.begin() as connection:
+                done = connection.execute(
+                    submissions.update().where(submissions.c.id == submission_id).values(**values)
+                )
+                return done.rowcount == 1
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+
+    def delete_submission(self, submission_id: int) -> bool:
+        """Erase a submission for good. Returns False when there was no such row."""
+        try:
+            with self.engine.begin() as connection:
+                done = connection.execute(submissions.delete().where(submissions.c.id == submission_id))
+                return done.rowcount == 1
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
 

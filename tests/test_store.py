@@ -109,3 +109,18 @@ def test_unreachable_store_gives_a_danish_error():
         store.migrate()
     with pytest.raises(StoreError, match="Dine svar er ikke tabt"):
         store.add_submission("dpia", {}, {})
+
+
+def test_update_and_delete(any_url):
+    """Can a submission be updated (e.g. consent given) and erased for good?"""
+    store = Store(any_url)
+    store.migrate()
+    sid = store.add_submission("story", {"quote": "x"}, {"consent": False})
+    assert store.update_submission(sid, result={"consent": True})
+    assert store.get_submission(sid).result == {"consent": True}
+    assert store.get_submission(sid).answers == {"quote": "x"}
+    assert store.delete_submission(sid)
+    assert store.get_submission(sid) is None
+    assert not store.delete_submission(sid)
+    assert not store.update_submission(sid, result={})
+    store.dispose()

@@ -7,7 +7,6 @@ Danish message and the answers stay on screen.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from html import escape
 
@@ -16,15 +15,13 @@ import ipywidgets as w
 from aiskole import dpia
 from aiskole.datasets import DpiaContent, load_dpia
 from aiskole.html import screening_html
-from aiskole.store import Store, StoreError, normalise_workshop_code, open_store
-from aiskole.widgets.style import style_widget
-
-log = logging.getLogger(__name__)
+from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole.widgets.base import ExerciseView
 
 YES_NO = [("Ja", True), ("Nej", False)]
 
 
-class DpiaView:
+class DpiaView(ExerciseView):
     """Mini-DPIA screening view.
 
     Parameters
@@ -44,21 +41,14 @@ class DpiaView:
         content: DpiaContent | None = None,
         workshop_code: str | None = None,
     ) -> None:
+        super().__init__(store_factory)
         self._content = content or load_dpia()
-        self._store_factory = store_factory
         self._boxes: dict[int, w.VBox] = {}
         self._missing_labels: dict[int, w.HTML] = {}
         self.questions: dict[int, w.RadioButtons] = {}
         rows: list[w.Widget] = []
         for q in self._content.questions:
-            radio = w.RadioButtons(
-                options=YES_NO,
-                value=None,
-                tooltip=f"Spørgsmål {q.number}",
-                layout=w.Layout(width="auto"),
-            )
-            radio.add_class("aiskole-yesno")
-            radio.observe(self._on_change, names="value")
+            radio = self._yes_no(f"Spørgsmål {q.number}")
             missing = w.HTML("")
             box = w.VBox(
                 [
@@ -75,9 +65,7 @@ class DpiaView:
             self._missing_labels[q.number] = missing
             rows.append(box)
             if q.follow_up:
-                self.public_area = w.RadioButtons(options=YES_NO, value=None, layout=w.Layout(width="auto"))
-                self.public_area.add_class("aiskole-yesno")
-                self.public_area.observe(self._on_change, names="value")
+                self.public_area = self._yes_no("Offentligt tilgængeligt område")
                 self._public_box = w.VBox(
                     [w.HTML(f"<em>Opfølgning:</em> {escape(q.follow_up)}"), self.public_area],
                     layout=w.Layout(display="none", width="auto"),
@@ -98,7 +86,6 @@ class DpiaView:
         self.save_button.on_click(self._on_save)
         self.progress = w.HTML()
         self.result = w.HTML()
-        self.status = w.HTML()
         self.saved_id: int | None = None
 
         intro = w.HTML(
@@ -107,26 +94,16 @@ class DpiaView:
             "anonymt – uden navn.</p>"
             f'<p class="aiskole-disclaimer">{escape(self._content.disclaimer)}</p>'
         )
-        self.widget = w.VBox(
-            [
-                style_widget(),
-                intro,
-                *rows,
-                self.progress,
-                self.result,
-                self.workshop_code,
-                self.save_button,
-                self.status,
-            ],
-            layout=w.Layout(width="100%", padding="0 4px"),
+        self.widget = self._wrap(
+            [intro, *rows, self.progress, self.result, self.workshop_code, self.save_button]
         )
-        self.widget.add_class("aiskole")
         self._refresh()
 
-    # -- display -------------------------------------------------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+    def _yes_no(self, tooltip: str) -> w.RadioButtons:
+        radio = w.RadioButtons(options=YES_NO, value=None, tooltip=tooltip, layout=w.Layout(width="auto"))
+        radio.add_class("aiskole-yesno")
+        radio.observe(self.guard(self._refresh), names="value")
+        return radio
 
     # -- state ---------------------------------------------------------------------------------------
 
@@ -150,14 +127,7 @@ class DpiaView:
 
     # -- events --------------------------------------------------------------------------------------
 
-    def _on_change(self, _change=None) -> None:
-        try:
-            self._refresh()
-        except Exception:  # noqa: BLE001 - a view must never show a traceback
-            log.exception("mini-DPIA: refresh failed")
-            self._set_status("Noget gik galt ved visningen. Dine svar er ikke tabt.", error=True)
-
-    def _refresh(self) -> None:
+    def _refresh(self, _change=None) -> None:
         self._public_box.layout.display = "flex" if self.questions[3].value else "none"
         missing = self._unanswered()
         for n, box in self._boxes.items():
@@ -166,61 +136,41 @@ class DpiaView:
                 self._missing_labels[n].value = ""
         done = len(self.questions) - len(missing)
         self.progress.value = f'<p class="aiskole-progress">{done} af {len(self.questions)} besvaret</p>'
-        if missing:
-            self.result.value = ""
-            return
-        self.result.value = screening_html(self._screen())
+        self.result.value = "" if missing else screening_html(self._screen())
 
     def _on_save(self, _button=None) -> None:
         self.save_button.disabled = True
         try:
-            self.save()
-        except Exception:  # noqa: BLE001 - a view must never show a traceback
-            log.exception("mini-DPIA: save failed unexpectedly")
-            self._set_status(
-                "Noget gik galt, så svarene er ikke gemt. Dine svar er ikke tabt – prøv igen.", error=True
-            )
+            self.guard(self.save)()
         finally:
             self.save_button.disabled = False
 
     def save(self) -> int | None:
-        """Validate, screen and store the answers. Returns the submission id, or ``None`` with a message."""
+        """Validate, screen and store the answers. Returns the submission id, or ``None`` with a message.
+
+        Raises
+        ------
+        ValueError, StoreError
+            With Danish messages; :meth:`_on_save` shows them in the status line.
+        """
         missing = self._unanswered()
         if missing:
             for n in missing:
                 self._boxes[n].add_class("aiskole-missing")
                 self._missing_labels[n].value = '<span class="aiskole-missing-label">Mangler svar</span>'
-            try:
-                dpia.validate_answers({n: v for n, v in self.answers().items() if v is not None})
-            except ValueError as exc:
-                self._set_status(str(exc), error=True)
-            return None
-        try:
-            code = normalise_workshop_code(self.workshop_code.value)
-        except ValueError as exc:
-            self._set_status(str(exc), error=True)
-            return None
+            dpia.validate_answers({n: v for n, v in self.answers().items() if v is not None})
+        code = normalise_workshop_code(self.workshop_code.value)
         screening = self._screen()
         self.result.value = screening_html(screening)
-        try:
-            store = self._store_factory()
-            submission_id = store.add_submission(
-                "dpia",
-                answers={str(n): v for n, v in screening.answers.items()},
-                result=screening.to_dict(),
-                workshop_code=code,
-            )
-        except StoreError as exc:
-            self._set_status(str(exc), error=True)
-            return None
+        submission_id = self.store().add_submission(
+            "dpia",
+            answers={str(n): v for n, v in screening.answers.items()},
+            result=screening.to_dict(),
+            workshop_code=code,
+        )
         self.saved_id = submission_id
-        self._set_status(
+        self.set_status(
             f"Gemt som screening nr. {submission_id}. Skriv nummeret ned: med det kan I lave et "
             "screeningsnotat til jeres databeskyttelsesrådgiver (DPO)."
         )
         return submission_id
-
-    def _set_status(self, message: str, *, error: bool = False) -> None:
-        css = "aiskole-status-error" if error else "aiskole-status-ok"
-        role = "alert" if error else "status"
-        self.status.value = f'<p class="{css}" role="{role}">{escape(message)}</p>'

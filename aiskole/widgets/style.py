@@ -7,7 +7,6 @@ import ipywidgets as w
 from aiskole.html import CSS
 
 
-
-def style_widget() -> w.HTML:
-    """An HTML widget carrying the kit's stylesheet."""
-    return w.HTML(f"<style>{CSS}</style>", layout=w.Layout(display="none"))
+def style_widget(extra_css: str = "") -> w.HTML:
+    """An invisible HTML widget carrying the kit's stylesheet plus ``extra_css``."""
+    return w.HTML(f"<style>{CSS}{extra_css}</style>", layout=w.Layout(display="none"))

@@ -17,6 +17,11 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PHONE = {"width": 375, "height": 812}
+#: Put these in every free-text field; :meth:`Watched.assert_no_xss` proves none of them ran.
+XSS_PAYLOADS = (
+    "<script>window.__xss = 1</script>",
+    '<img src="x" onerror="window.__xss = 2">',
+)
 LAPTOP = {"width": 1280, "height": 800}
 
 
@@ -126,6 +131,27 @@ class Watched:
     page: object
     requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def open_app(self, server: VoilaServer, notebook: str) -> float:
+        """Open a Voilà app and wait for its first widget; returns seconds from URL to first widget."""
+        from playwright.sync_api import expect
+
+        start = time.perf_counter()
+        self.page.goto(server.url + "voila/render/" + notebook, wait_until="commit")
+        expect(self.page.locator(".aiskole").first).to_be_visible()
+        return time.perf_counter() - start
+
+    def assert_clean(self) -> None:
+        """No request left 127.0.0.1, no widget failed to load, no traceback is shown."""
+        assert self.external_requests() == []
+        assert not [e for e in self.console_errors if "Failed to load model class" in e]
+        assert "Traceback" not in self.page.content()
+
+    def assert_no_xss(self) -> None:
+        """None of :data:`XSS_PAYLOADS` executed (no marker, no dialog)."""
+        assert self.page.evaluate("window.__xss === undefined"), "a payload executed"
+        assert self.dialogs == []
 
     def external_requests(self) -> list[str]:
         return [
@@ -156,6 +182,12 @@ def open_page(browser):
         page.on("request", lambda r: watched.requests.append(r.url))
         page.on("websocket", lambda ws: watched.requests.append(ws.url))
         page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
+
+        def on_dialog(dialog):
+            watched.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         return watched
 
     yield _open

@@ -1,0 +1,93 @@
+"""What every exercise view shares: the stylesheet, a status line, guarded callbacks, lazy store, downloads.
+
+A view never lets an exception reach the user: :meth:`ExerciseView.guard` turns ``ValueError`` (whose
+messages are Danish by the kit's convention) and :class:`~aiskole.store.StoreError` into a Danish status
+message, and anything else into a generic Danish message while the details go to the log.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import logging
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from aiskole.store import Store, StoreError, open_store
+from aiskole.widgets.style import style_widget
+
+log = logging.getLogger("aiskole.widgets")
+
+GENERIC_ERROR = "Noget gik galt. Det du har skrevet, er ikke tabt – prøv igen."
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An HTML link that downloads ``data`` as ``filename`` from a data URL (nothing leaves the machine)."""
+    payload = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="aiskole-download" download="{escape(filename)}" href="data:{escape(mime)};base64,{payload}">'
+        f"{escape(label)}</a>"
+    )
+
+
+class ExerciseView:
+    """Base class for exercise views.
+
+    Parameters
+    ----------
+    store_factory
+        Returns the store; called at the first save, so a view shows even when the database is down.
+    extra_css
+        Exercise-specific CSS added to the kit's stylesheet.
+    """
+
+    def __init__(self, store_factory: Callable[[], Store] = open_store, extra_css: str = "") -> None:
+        self._store_factory = store_factory
+        self._style = style_widget(extra_css)
+        self.status = w.HTML()
+
+    # -- display -------------------------------------------------------------------------------------
+
+    widget: w.Box
+
+    def _wrap(self, children: list[w.Widget]) -> w.VBox:
+        """The root box of a view: stylesheet first, status line last."""
+        box = w.VBox([self._style, *children, self.status], layout=w.Layout(width="100%", padding="0 4px"))
+        box.add_class("aiskole")
+        return box
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- feedback ------------------------------------------------------------------------------------
+
+    def set_status(self, message: str, *, error: bool = False) -> None:
+        css = "aiskole-status-error" if error else "aiskole-status-ok"
+        role = "alert" if error else "status"
+        self.status.value = f'<p class="{css}" role="{role}">{escape(message)}</p>'
+
+    def clear_status(self) -> None:
+        self.status.value = ""
+
+    def guard(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap a widget callback so that no exception ever reaches the user as a traceback."""
+
+        @functools.wraps(handler)
+        def wrapper(*args, **kwargs):
+            try:
+                return handler(*args, **kwargs)
+            except (ValueError, StoreError) as exc:
+                self.set_status(str(exc), error=True)
+            except Exception:  # noqa: BLE001 - the view must never show a traceback
+                log.exception("%s: callback %s failed", type(self).__name__, handler.__name__)
+                self.set_status(GENERIC_ERROR, error=True)
+            return None
+
+        return wrapper
+
+    def store(self) -> Store:
+        """The store (opened on first use; raises StoreError with a Danish message when unreachable)."""
+        return self._store_factory()
