@@ -114,3 +114,36 @@ def test_every_question_and_rule_has_a_legal_basis_and_https_source():
         assert record.legal_basis
         for source in content.sources_for(record.sources):
             assert str(source.url).startswith("https://")
+
+
+GUIDES = sorted((ROOT / "lessons").rglob("*.md"))
+GUIDE_REF = re.compile(r"\[kilde: ([a-z0-9-]+)\]")
+
+
+def test_every_lesson_folder_has_a_facilitator_guide():
+    for folder in sorted(p for p in (ROOT / "lessons").iterdir() if p.is_dir() and p.name[:2].isdigit()):
+        guide = folder / "facilitatorguide.md"
+        assert guide.exists(), folder.name
+        text = guide.read_text(encoding="utf-8")
+        for heading in ("Dagsorden", "misforståelser", "tjekke forståelsen"):
+            assert heading in text, f"{folder.name}: mangler '{heading}'"
+
+
+def test_facilitator_kit_exists():
+    for name in ("kickoff-workshop.md", "frokostdemo.md", "ai-manual-skabelon.md"):
+        assert (ROOT / "lessons" / "facilitator" / name).exists(), name
+
+
+@pytest.mark.parametrize("guide", GUIDES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_guides_cite_only_existing_claims(guide):
+    known = load_claims()
+    missing = [i for i in GUIDE_REF.findall(guide.read_text(encoding="utf-8")) if i not in known]
+    assert missing == []
+
+
+def test_lessons_start_with_objectives_and_end_with_a_summary():
+    for path in (p for p in NOTEBOOKS if "lessons" in p.parts):
+        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
+        first, last = cells[0].source, cells[-1].source
+        assert "Læringsmål" in first and "Tid:" in first and "Nøglepunkter" in first, path.name
+        assert "Opsummering" in last, path.name
