@@ -22,11 +22,13 @@ class DatasetError(ValueError):
     """A dataset file is missing or does not follow its schema."""
 
 
-class _Model(BaseModel):
+class DatasetModel(BaseModel):
+    """Base of every dataset record: unknown fields are errors, records are immutable."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Source(_Model):
+class Source(DatasetModel):
     """A public source: a title a learner can read and a URL."""
 
     title: str = Field(min_length=3)
@@ -36,7 +38,7 @@ class Source(_Model):
 # --- mini-DPIA ---------------------------------------------------------------------------------------
 
 
-class DpiaQuestion(_Model):
+class DpiaQuestion(DatasetModel):
     number: int = Field(ge=1, le=10)
     text: str = Field(min_length=10)
     kind: Literal["kriterium", "hård trigger", "forstærker"]
@@ -45,7 +47,7 @@ class DpiaQuestion(_Model):
     follow_up: str | None = None
 
 
-class DpiaRule(_Model):
+class DpiaRule(DatasetModel):
     id: str
     title: str
     explanation: str
@@ -53,7 +55,7 @@ class DpiaRule(_Model):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class DpiaNote(_Model):
+class DpiaNote(DatasetModel):
     id: str
     when: Literal["full", "q2"]
     text: str
@@ -61,12 +63,12 @@ class DpiaNote(_Model):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class Verdict(_Model):
+class Verdict(DatasetModel):
     label: str
     summary: str
 
 
-class DpiaContent(_Model):
+class DpiaContent(DatasetModel):
     """The content of ``datasets/dpia.yaml``."""
 
     schema_: Literal["aiskole.dpia/1"] = Field(alias="schema")
@@ -110,7 +112,7 @@ class DpiaContent(_Model):
 # --- sourced claims --------------------------------------------------------------------------------
 
 
-class Claim(_Model):
+class Claim(DatasetModel):
     """One legal or statistical claim shown to learners."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -126,7 +128,7 @@ class Claim(_Model):
         return self
 
 
-class ClaimsFile(_Model):
+class ClaimsFile(DatasetModel):
     schema_: Literal["aiskole.claims/1"] = Field(alias="schema")
     claims: tuple[Claim, ...]
 
@@ -142,7 +144,7 @@ class ClaimsFile(_Model):
 # --- loading -----------------------------------------------------------------------------------------
 
 
-def _read(path: Path, model: type[_Model]):
+def _read(path: Path, model: type[DatasetModel]):
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -159,11 +161,18 @@ def _read(path: Path, model: type[_Model]):
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime: float, model: type[_Model]):
+def _load_cached(path: Path, mtime: float, model: type[DatasetModel]):
     return _read(path, model)
 
 
-def _load(name: str, model: type[_Model], datasets_dir: Path | None):
+def load_dataset(name: str, model: type[DatasetModel], datasets_dir: Path | None = None):
+    """Load ``datasets/<name>`` and validate it with ``model`` (cached until the file changes).
+
+    Raises
+    ------
+    DatasetError
+        Missing file, invalid YAML, or a record that does not fit the model (Danish message).
+    """
     path = (datasets_dir or get_settings().datasets_dir) / name
     try:
         mtime = path.stat().st_mtime
@@ -174,12 +183,12 @@ def _load(name: str, model: type[_Model], datasets_dir: Path | None):
 
 def load_dpia(datasets_dir: Path | None = None) -> DpiaContent:
     """Load and validate ``dpia.yaml``: the ten questions, the rules and their legal basis."""
-    return _load("dpia.yaml", DpiaContent, datasets_dir)
+    return load_dataset("dpia.yaml", DpiaContent, datasets_dir)
 
 
 def load_claims(datasets_dir: Path | None = None) -> dict[str, Claim]:
     """Load and validate ``claims.yaml``, keyed by claim id."""
-    return {c.id: c for c in _load("claims.yaml", ClaimsFile, datasets_dir).claims}
+    return {c.id: c for c in load_dataset("claims.yaml", ClaimsFile, datasets_dir).claims}
 
 
 def overdue_claims(today: dt.date | None = None, datasets_dir: Path | None = None) -> list[Claim]:

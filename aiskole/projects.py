@@ -8,10 +8,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from aiskole.datasets import Source, _load, _Model
+from aiskole.datasets import DatasetModel, Source, load_dataset
 
 
-class Project(_Model):
+class Project(DatasetModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     who: str
@@ -25,7 +25,7 @@ class Project(_Model):
     checked: dt.date
 
 
-class ProjectsFile(_Model):
+class ProjectsFile(DatasetModel):
     schema_: Literal["aiskole.projects/1"] = Field(alias="schema")
     projects: tuple[Project, ...]
 
@@ -39,7 +39,7 @@ class ProjectsFile(_Model):
 
 def load_projects(datasets_dir: Path | None = None) -> tuple[Project, ...]:
     """All projects and rulings, validated."""
-    return _load("projects.yaml", ProjectsFile, datasets_dir).projects
+    return load_dataset("projects.yaml", ProjectsFile, datasets_dir).projects
 
 
 def filter_projects(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -36,7 +35,12 @@ def learner_text(path: Path) -> tuple[str, str]:
     nb = nbformat.read(path, as_version=4)
     markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     known = load_claims()
-    ids = [i for c in nb.cells for args in CITED.findall(c.source) for i in re.findall(r"[\"']([^\"']+)[\"']", args)]
+    ids = [
+        i
+        for c in nb.cells
+        for args in CITED.findall(c.source)
+        for i in re.findall(r"[\"']([^\"']+)[\"']", args)
+    ]
     return markdown, "\n\n".join(known[i].text for i in ids)
 
 

@@ -15,7 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_loads_and_filters():
     projects = load_projects()
-    assert {p.id for p in projects} >= {"flaadestyring-aarhus", "kk-genoptraening", "asta", "soenderborg-model"}
+    assert {p.id for p in projects} >= {
+        "flaadestyring-aarhus",
+        "kk-genoptraening",
+        "asta",
+        "soenderborg-model",
+    }
     rulings = filter_projects(kind="afgørelse")
     assert rulings and all(p.kind == "afgørelse" for p in rulings)
     assert [p.year for p in rulings] == sorted((p.year for p in rulings), reverse=True)

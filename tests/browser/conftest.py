@@ -13,6 +13,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
+
+# Widgets appear only after the kernel has run the notebook and the page has loaded its JavaScript: on a busy
+# 2-core machine that can take well over Playwright's default 5 s.
+expect.set_options(timeout=60_000)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -196,7 +201,21 @@ def open_page(browser):
 
 
 def screenshot(page, name: str) -> Path:
+    """Save the current screen, and the whole page as ``<name>-all.png``.
+
+    Voilà scrolls an inner box, so Playwright's ``full_page`` sees only one screen: the whole page is taken by
+    stretching the viewport to the content's height for a moment.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
+    viewport = page.viewport_size
+    tall = page.evaluate(
+        "Math.max(document.documentElement.scrollHeight,"
+        " ...Array.from(document.querySelectorAll('.aiskole'), e => e.scrollHeight + 200))"
+    )
+    if viewport and tall > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(int(tall), 16000)})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-all.png"))
+        page.set_viewport_size(viewport)
     return path

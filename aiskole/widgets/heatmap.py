@@ -1,0 +1,546 @@
+"""The risk heatmap as an ipywidgets view: add risks, see them on the heatmap, download a PNG, "Gem".
+
+The view only collects risks and shows results; the rule and the drawing are :mod:`aiskole.heatmap` and the
+storage is :mod:`aiskole.store`. No error ever reaches the user as a traceback, and nothing typed is lost:
+a refused save leaves every risk and every field as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+import ipywidgets as w
+
+from aiskole import heatmap as hm
+from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole.widgets.base import ExerciseView, download_link
+
+OWN_RISK = ""
+
+CSS = (
+    hm.CSS
+    + """
+.aiskole-stack.widget-inline-hbox, .aiskole-stack.widget-radio, .aiskole-stack.widget-dropdown,
+.aiskole-stack.widget-text, .aiskole-stack.widget-textarea { flex-direction: column; align-items: stretch;
+  width: auto; max-width: 100%; height: auto !important; }
+.aiskole-stack .widget-label, .aiskole-stack > label { width: auto !important; max-width: 100%;
+  text-align: left; font-weight: 600; margin: 6px 0 2px; height: auto; line-height: 1.3; white-space: normal;
+  overflow: visible; }
+.aiskole-stack textarea { font-family: inherit; }
+.aiskole-stack select, .aiskole-stack input[type="text"], .aiskole-stack textarea { width: 100%;
+  max-width: 100%; min-height: 40px; flex: 0 0 auto; }
+.aiskole-stack .widget-radio-box label { font-size: 16px; min-height: 34px; align-items: center; }
+.aiskole-stack .widget-radio-box input { width: 20px; height: 20px; margin-right: 8px; }
+.aiskole-form { border: 1px solid #c9c9c9; border-radius: 6px; padding: 8px 10px; margin: 8px 0; }
+.aiskole-form.aiskole-editing { border: 2px solid #1a5fb4; background: #f4f8fd; }
+.aiskole-risk { border-left: 6px solid #888; padding: 4px 0 4px 10px; margin: 8px 0 2px; }
+.aiskole-risk.aiskole-risk-red { border-left-color: #d55e00; }
+.aiskole-risk.aiskole-risk-yellow { border-left-color: #c7b800; }
+.aiskole-risk.aiskole-risk-green { border-left-color: #3a9c7c; }
+.aiskole-risk.aiskole-missing { background: #fdf0ef; }
+.aiskole-risk-details { font-size: 0.95em; }
+.aiskole-row-buttons { flex-wrap: wrap; gap: 6px; }
+.aiskole-row-buttons button.jupyter-button { width: auto; }
+.aiskole-catalogue-info { background: #f3f3f3; padding: 6px 10px; border-radius: 4px; margin: 4px 0; }
+"""
+)
+
+
+def _stack(widget: w.Widget) -> w.Widget:
+    """Label above the control, full width: readable on a 375 px phone."""
+    widget.add_class("aiskole-stack")
+    return widget
+
+
+class HeatmapView(ExerciseView):
+    """Risk heatmap view.
+
+    Parameters
+    ----------
+    store_factory
+        Returns the store to save into; called at the first save, so the form shows even when the
+        database is down. Defaults to :func:`aiskole.store.open_store`.
+    content
+        The dataset content (defaults to ``datasets/risks.yaml``).
+    workshop_code
+        Pre-filled workshop code, e.g. from a join link.
+    """
+
+    def __init__(
+        self,
+        store_factory: Callable[[], Store] = open_store,
+        content: hm.RisksContent | None = None,
+        workshop_code: str | None = None,
+    ) -> None:
+        super().__init__(store_factory, extra_css=CSS)
+        self._content = content or hm.load_risks()
+        self.risks: list[hm.Risk] = []
+        self._editing: int | None = None
+        self._filled_from: dict[str, str] = {}
+        self._png_made = False
+        self._near_form = False
+        self.saved_id: int | None = None
+        self._saved_code: str | None = None
+        c = self._content
+
+        self.scale = _stack(
+            w.RadioButtons(
+                options=[("3×3 – hurtig vurdering (anbefalet)", 3), ("5×5 – mere detaljeret", 5)],
+                value=3,
+                description="Skala",
+                layout=w.Layout(width="auto"),
+            )
+        )
+        self.scale.observe(self._form_guard(self._on_scale), names="value")
+        self.scale_note = w.HTML()
+
+        self.catalogue = _stack(
+            w.Dropdown(
+                options=[("Skriv din egen risiko", OWN_RISK), *((r.title, r.id) for r in c.catalogue)],
+                value=OWN_RISK,
+                description="Vælg en typisk risiko – eller skriv din egen",
+                layout=w.Layout(width="auto", max_width="100%"),
+            )
+        )
+        self.catalogue.observe(self._form_guard(self._on_catalogue), names="value")
+        self.catalogue_info = w.HTML()
+        self.title = _stack(
+            w.Text(
+                description="Risiko (kort titel)",
+                placeholder="fx Borgerens sag skrives ind i en offentlig chatbot",
+                layout=w.Layout(width="auto", max_width="100%"),
+            )
+        )
+        self.domain = _stack(
+            w.RadioButtons(
+                options=[
+                    (d.label + (" (valgfrit)" if d.optional else ""), code) for code, d in c.domains.items()
+                ],
+                value=None,
+                description="Område",
+                layout=w.Layout(width="auto"),
+            )
+        )
+        self.likelihood = _stack(
+            w.RadioButtons(options=[], value=None, description="Sandsynlighed", layout=w.Layout(width="auto"))
+        )
+        self.consequence = _stack(
+            w.RadioButtons(
+                options=[], value=None, description="Konsekvens for borgeren", layout=w.Layout(width="auto")
+            )
+        )
+        self.owner = _stack(
+            w.Text(
+                description="Ejer (en rolle, ikke et navn)",
+                placeholder="fx Teamleder, Jobcenter",
+                layout=w.Layout(width="auto", max_width="100%"),
+            )
+        )
+        self.mitigation = _stack(
+            w.Textarea(
+                description="Tiltag – hvad gør I for at mindske risikoen?",
+                placeholder="fx Kun godkendt AI-løsning med databehandleraftale",
+                rows=3,
+                layout=w.Layout(width="auto", max_width="100%"),
+            )
+        )
+        self.add_button = w.Button(
+            description="Tilføj risiko", button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.add_button.on_click(self._form_guard(self._on_add))
+        self.cancel_button = w.Button(
+            description="Fortryd ændring", layout=w.Layout(display="none", width="auto")
+        )
+        self.cancel_button.on_click(self._form_guard(self._on_cancel))
+        self.form_title = w.HTML("<h3>Tilføj en risiko</h3>")
+        self.form_status = w.HTML()
+        self.form = w.VBox(
+            [
+                self.form_title,
+                self.catalogue,
+                self.catalogue_info,
+                self.title,
+                self.domain,
+                self.likelihood,
+                w.HTML(
+                    f'<p class="aiskole-basis">{escape(c.citizen_note.text)} '
+                    f"{hm.source_line(c.citizen_note)}</p>"
+                ),
+                self.consequence,
+                self.owner,
+                w.HTML(f'<p class="aiskole-basis">{escape(c.owner_hint)}</p>'),
+                self.mitigation,
+                w.HBox([self.add_button, self.cancel_button], layout=w.Layout(width="auto")),
+                self.form_status,
+            ],
+            layout=w.Layout(width="auto"),
+        )
+        self.form.add_class("aiskole-form")
+        self.form.children[-2].add_class("aiskole-row-buttons")
+
+        self.list_heading = w.HTML()
+        self.risk_list = w.VBox(layout=w.Layout(width="auto"))
+        self.table = w.HTML()
+        self.domain_summary = w.HTML()
+        self.png_button = w.Button(
+            description="Lav billede (PNG)",
+            tooltip="Lav heatmappet som billede",
+            layout=w.Layout(width="auto"),
+        )
+        self.png_button.on_click(self._bottom_guard(self._on_png))
+        self.download = w.HTML()
+        self.workshop_code = _stack(
+            w.Text(
+                value=workshop_code or "",
+                description="Workshopkode (valgfri)",
+                placeholder="fx TEK-24",
+                layout=w.Layout(width="auto", max_width="100%"),
+            )
+        )
+        self.save_button = w.Button(
+            description="Gem", button_style="primary", tooltip="Gem heatmappet (anonymt)"
+        )
+        self.save_button.on_click(self._on_save)
+
+        intro = w.HTML(
+            "<h2>Risiko-heatmap: hvor er risikoen størst for borgeren?</h2>"
+            f"<p>{escape(c.intro)}</p><p>Heatmappet gemmes anonymt – uden navne.</p>"
+        )
+        caveat = w.HTML(
+            f'<p class="aiskole-disclaimer"><strong>Bemærk:</strong> {escape(c.cox_caveat.text)} '
+            f"{hm.source_line(c.cox_caveat)}</p>"
+        )
+        self.widget = self._wrap(
+            [
+                intro,
+                self.scale,
+                self.scale_note,
+                self.list_heading,
+                self.risk_list,
+                self.form,
+                w.HTML("<h3>Heatmap</h3>"),
+                self.table,
+                w.HTML("<h3>Områder</h3>"),
+                self.domain_summary,
+                caveat,
+                w.HBox([self.png_button], layout=w.Layout(width="auto")),
+                self.download,
+                self.workshop_code,
+                self.save_button,
+            ]
+        )
+        self._set_scale_options()
+        self._refresh()
+
+    # -- state ---------------------------------------------------------------------------------------
+
+    @property
+    def current_scale(self) -> int:
+        return int(self.scale.value)
+
+    def heatmap(self) -> hm.Heatmap:
+        return hm.build(self.risks, self.current_scale, self._content)
+
+    def form_risk(self) -> hm.Risk:
+        """The risk described by the form (raises ``ValueError`` in Danish when something is missing)."""
+        if self.domain.value is None:
+            raise ValueError("Vælg et område for risikoen.")
+        catalogue_id = self.catalogue.value or None
+        return hm.Risk(
+            domain=self.domain.value,
+            title=self.title.value,
+            likelihood=self.likelihood.value,
+            consequence=self.consequence.value,
+            owner=self.owner.value,
+            mitigation=self.mitigation.value,
+            scale=self.current_scale,
+            catalogue_id=catalogue_id,
+        )
+
+    def add_risk(self, risk: hm.Risk) -> None:
+        """Add a risk programmatically (tests, pre-filled examples)."""
+        hm.build([risk], self.current_scale, self._content)  # same scale check as the list
+        self.risks.append(risk)
+        self._refresh()
+
+    def _set_scale_options(self) -> None:
+        s = self.current_scale
+        self.likelihood.options = [
+            (self._content.level_label("likelihood", n, s), n) for n in range(1, s + 1)
+        ]
+        self.consequence.options = [
+            (self._content.level_label("consequence", n, s), n) for n in range(1, s + 1)
+        ]
+        self.likelihood.value = None
+        self.consequence.value = None
+        self.scale_note.value = hm.legend_html(s, self._content)
+
+    def _clear_form(self) -> None:
+        self._filled_from = {}
+        self.catalogue.value = OWN_RISK
+        self.catalogue_info.value = ""
+        for field in (self.title, self.owner, self.mitigation):
+            field.value = ""
+        self.domain.value = None
+        self.likelihood.value = None
+        self.consequence.value = None
+        self._set_editing(None)
+
+    def _set_editing(self, index: int | None) -> None:
+        self._editing = index
+        if index is None:
+            self.form_title.value = "<h3>Tilføj en risiko</h3>"
+            self.add_button.description = "Tilføj risiko"
+            self.cancel_button.layout.display = "none"
+            self.form.remove_class("aiskole-editing")
+        else:
+            self.form_title.value = f"<h3>Ret risiko nr. {index + 1}</h3>"
+            self.add_button.description = "Gem ændringer"
+            self.cancel_button.layout.display = "flex"
+            self.form.add_class("aiskole-editing")
+
+    # -- feedback ------------------------------------------------------------------------------------
+
+    def _form_guard(self, handler):
+        """Guard a form or list action; its message shows right under the form, where the user looks."""
+        guarded = self.guard(handler)
+
+        def run(*args, **kwargs):
+            self._near_form = True
+            return guarded(*args, **kwargs)
+
+        return run
+
+    def _bottom_guard(self, handler):
+        guarded = self.guard(handler)
+
+        def run(*args, **kwargs):
+            self._near_form = False
+            return guarded(*args, **kwargs)
+
+        return run
+
+    def set_status(self, message: str, *, error: bool = False) -> None:
+        # The base class writes into ``self.status``; point it at the line the user is looking at, so the
+        # message is never shown twice, not even for a moment.
+        bottom = self.status
+        target, other = (self.form_status, bottom) if self._near_form else (bottom, self.form_status)
+        other.value = ""
+        self.status = target
+        try:
+            super().set_status(message, error=error)
+        finally:
+            self.status = bottom
+
+    def clear_status(self) -> None:
+        super().clear_status()
+        self.form_status.value = ""
+
+    def _form_has_text(self) -> bool:
+        return any(f.value.strip() for f in (self.title, self.owner, self.mitigation))
+
+    # -- rendering -----------------------------------------------------------------------------------
+
+    def _risk_row(self, index: int, risk: hm.Risk) -> w.VBox:
+        c = self._content
+        s = risk.scale
+        label = hm.cell_label(risk.score, s, c)
+        missing = (
+            f'<p class="aiskole-missing-label">Mangler {escape(" og ".join(risk.missing))} – tryk »Ret«.</p>'
+            if risk.missing
+            else ""
+        )
+        details = w.HTML(
+            f"<p><strong>{index + 1}. {escape(risk.title)}</strong><br>"
+            f"{hm.badge_html(risk.band, label)} {escape(c.domains[risk.domain].label)}</p>"
+            '<p class="aiskole-risk-details">'
+            f"<strong>Sandsynlighed:</strong> {escape(c.level_label('likelihood', risk.likelihood, s))}<br>"
+            "<strong>Konsekvens for borgeren:</strong> "
+            f"{escape(c.level_label('consequence', risk.consequence, s))}<br>"
+            f"<strong>Ejer:</strong> {escape(risk.owner) or '<em>ikke angivet</em>'}<br>"
+            f"<strong>Tiltag:</strong> {escape(risk.mitigation) or '<em>ikke angivet</em>'}</p>"
+            f"{missing}"
+        )
+        edit = w.Button(
+            description="Ret", tooltip=f"Ret risiko nr. {index + 1}", layout=w.Layout(width="auto")
+        )
+        edit.on_click(self._form_guard(lambda _b, i=index: self._on_edit(i)))
+        remove = w.Button(
+            description="Fjern", tooltip=f"Fjern risiko nr. {index + 1}", layout=w.Layout(width="auto")
+        )
+        remove.on_click(self._form_guard(lambda _b, i=index: self._on_remove(i)))
+        buttons = w.HBox([edit, remove], layout=w.Layout(width="auto"))
+        buttons.add_class("aiskole-row-buttons")
+        row = w.VBox([details, buttons], layout=w.Layout(width="auto"))
+        row.add_class("aiskole-risk")
+        row.add_class(f"aiskole-risk-{risk.band}")
+        return row
+
+    def _refresh(self) -> None:
+        heatmap = self.heatmap()
+        n = len(self.risks)
+        if n:
+            self.list_heading.value = f"<h3>Jeres risici ({n})</h3>"
+        else:
+            self.list_heading.value = (
+                "<h3>Jeres risici</h3><p>Ingen risici endnu. Tilføj den første ovenfor.</p>"
+            )
+        self.risk_list.children = [self._risk_row(i, r) for i, r in enumerate(self.risks)]
+        self.table.value = hm.table_html(heatmap, self._content)
+        self.domain_summary.value = hm.domains_html(heatmap)
+        # The scale cannot change under risks scored on it: nothing typed may be lost or silently rescored.
+        self.scale.disabled = bool(self.risks)
+        self.scale.tooltip = "Fjern risiciene for at skifte skala" if self.risks else ""
+        if self._png_made:
+            self._make_png(heatmap)
+
+    def _make_png(self, heatmap: hm.Heatmap) -> None:
+        image = hm.render_png(heatmap, self._content)
+        self.download.value = download_link(
+            image.png, "risiko-heatmap.png", "image/png", "Hent heatmappet som billede (PNG)"
+        )
+
+    # -- events --------------------------------------------------------------------------------------
+
+    def _on_scale(self, change) -> None:
+        if self.risks:  # the radio is disabled then; this guards programmatic changes
+            if change["new"] == self.risks[0].scale:
+                return
+            self.scale.value = self.risks[0].scale
+            raise ValueError("Fjern risiciene, før I skifter skala.")
+        self._set_scale_options()
+        self._refresh()
+
+    def _on_catalogue(self, change) -> None:
+        risk_id = change["new"]
+        if not risk_id:
+            self.catalogue_info.value = ""
+            return
+        item = self._content.catalogue_risk(risk_id)
+        # Fill only fields that are empty or still hold what an earlier catalogue choice put there.
+        for key, field, value in (
+            ("title", self.title, item.title),
+            ("mitigation", self.mitigation, item.mitigation),
+        ):
+            if not field.value.strip() or field.value == self._filled_from.get(key):
+                field.value = value
+                self._filled_from[key] = value
+        if self.domain.value is None or self.domain.value == self._filled_from.get("domain"):
+            self.domain.value = item.domain
+            self._filled_from["domain"] = item.domain
+        self.catalogue_info.value = (
+            f'<div class="aiskole-catalogue-info"><p>{escape(item.description)}</p>'
+            f"<p>{hm.source_line(item)}</p></div>"
+            if item.sources
+            else f'<div class="aiskole-catalogue-info"><p>{escape(item.description)}</p></div>'
+        )
+
+    def _on_add(self, _button=None) -> None:
+        risk = self.form_risk()
+        if self._editing is None:
+            self.risks.append(risk)
+            number = len(self.risks)
+            verb = "tilføjet"
+        else:
+            number = self._editing + 1
+            self.risks[self._editing] = risk
+            verb = "rettet"
+        self._clear_form()
+        self._refresh()
+        message = f"Risiko nr. {number} er {verb}: {hm.cell_label(risk.score, risk.scale, self._content)}."
+        if risk.missing:
+            message += (
+                f" Husk: en rød risiko skal have en ejer og et tiltag, før I kan gemme – den mangler "
+                f"{' og '.join(risk.missing)}. Tryk »Ret« ved risikoen."
+            )
+        self.set_status(message)
+
+    def _on_edit(self, index: int) -> None:
+        if self._editing is not None and self._editing != index:
+            raise ValueError(
+                f"Du er i gang med at rette risiko nr. {self._editing + 1}. Tryk »Gem ændringer« eller "
+                "»Fortryd ændring« først."
+            )
+        if self._editing is None and self._form_has_text():
+            raise ValueError(
+                "Formularen er ikke tom. Tryk »Tilføj risiko« – eller slet teksten i felterne – før du "
+                f"retter risiko nr. {index + 1}."
+            )
+        risk = self.risks[index]
+        self._filled_from = {}
+        self.catalogue.value = risk.catalogue_id or OWN_RISK
+        self.title.value = risk.title
+        self.domain.value = risk.domain
+        self.likelihood.value = risk.likelihood
+        self.consequence.value = risk.consequence
+        self.owner.value = risk.owner
+        self.mitigation.value = risk.mitigation
+        self._set_editing(index)
+        self.set_status(f"Risiko nr. {index + 1} står nu i formularen. Ret den, og tryk »Gem ændringer«.")
+
+    def _on_cancel(self, _button=None) -> None:
+        self._clear_form()
+        self.clear_status()
+
+    def _on_remove(self, index: int) -> None:
+        removed = self.risks.pop(index)
+        if self._editing is not None:
+            if self._editing == index:
+                self._set_editing(None)
+            elif self._editing > index:
+                self._set_editing(self._editing - 1)
+        self._refresh()
+        self.set_status(f"Risikoen »{removed.title}« er fjernet.")
+
+    def _on_png(self, _button=None) -> None:
+        self._png_made = True
+        self._make_png(self.heatmap())
+        self.set_status("Billedet er klar. Tryk på linket for at hente det.")
+
+    def _on_save(self, _button=None) -> None:
+        self.save_button.disabled = True
+        try:
+            self._bottom_guard(self.save)()
+        finally:
+            self.save_button.disabled = False
+
+    def save(self) -> int | None:
+        """Check and store the heatmap. Returns the submission id.
+
+        A second save from the same view updates the stored heatmap instead of adding a copy.
+
+        Raises
+        ------
+        ValueError, StoreError
+            With Danish messages; :meth:`_on_save` shows them in the status line.
+        """
+        try:
+            hm.check_ready(self.risks)
+        except ValueError:
+            for row, risk in zip(self.risk_list.children, self.risks, strict=True):
+                if risk.missing:
+                    row.add_class("aiskole-missing")
+            raise
+        code = normalise_workshop_code(self.workshop_code.value)
+        heatmap = self.heatmap()
+        answers = {"scale": heatmap.scale, "risks": [r.to_dict() for r in heatmap.risks]}
+        result = heatmap.to_dict()
+        store = self.store()
+        updated = False
+        if self.saved_id is not None and code == self._saved_code:
+            updated = store.update_submission(self.saved_id, answers=answers, result=result)
+        if not updated:
+            self.saved_id = store.add_submission(
+                "heatmap", answers=answers, result=result, workshop_code=code
+            )
+            self._saved_code = code
+        message = (
+            f"Heatmappet er opdateret (nr. {self.saved_id})."
+            if updated
+            else f"Gemt som heatmap nr. {self.saved_id}."
+        )
+        if self.title.value.strip():
+            message += " Bemærk: risikoen i formularen er ikke tilføjet endnu – tryk »Tilføj risiko«."
+        self.set_status(message)
+        return self.saved_id

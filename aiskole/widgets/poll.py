@@ -1,0 +1,204 @@
+"""The kick-off poll as an ipywidgets view: pick an answer, add a word if you like, "Send", see the results.
+
+The view only collects the answer and shows results; validation and aggregation are :mod:`aiskole.poll`
+and the storage is :mod:`aiskole.store`. The results are a chart (with alt text), an accessible table and
+the words, every one of them html-escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Callable
+from html import escape
+
+import ipywidgets as w
+
+from aiskole import poll
+from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole.widgets.base import ExerciseView
+
+CSS = """
+.aiskole-poll-options .widget-radio-box { gap: 2px; }
+.aiskole-poll-options .widget-radio-box label { display: flex; align-items: center; font-size: 17px;
+  min-height: 44px; height: auto; white-space: normal; line-height: 1.3; padding: 2px 0; }
+.aiskole-poll-options .widget-radio-box input { float: none; flex: none; order: -1; width: 22px; height: 22px;
+  margin: 0 10px 0 1px; }
+.aiskole-poll-options { width: 100%; max-width: 100%; height: auto; }
+.aiskole-field.widget-text { flex-wrap: wrap; height: auto; width: 100%; max-width: 100%; margin: 4px 0; }
+.aiskole-field > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left;
+  white-space: normal; line-height: 1.3; height: auto; margin: 4px 0 2px; }
+.aiskole-field > input { flex: 1 1 auto; min-width: 0; max-width: 100%; min-height: 40px; height: 40px; }
+.aiskole-buttons { flex-wrap: wrap; gap: 8px; margin: 8px 0; }
+.aiskole-table { border-collapse: collapse; width: 100%; margin: 8px 0; font-variant-numeric: tabular-nums; }
+.aiskole-table caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
+.aiskole-table th, .aiskole-table td { border-bottom: 1px solid #d0d0d0; padding: 6px 8px; text-align: right; }
+.aiskole-table th:first-child { text-align: left; }
+.aiskole-chart { display: block; width: 100%; max-width: 440px; height: auto; margin: 6px 0; }
+.aiskole-words { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 6px; }
+.aiskole-words li { background: #eef4fb; border: 1px solid #1a5fb4; border-radius: 14px; padding: 2px 10px;
+  overflow-wrap: anywhere; }
+"""
+
+
+def _prewarm_chart() -> None:
+    """Import matplotlib in the background, so the first results chart does not wait ~2 s for the import."""
+
+    def work() -> None:
+        try:
+            import matplotlib.backends.backend_agg  # noqa: F401
+            import matplotlib.figure  # noqa: F401
+        except Exception:  # noqa: BLE001 - only a head start; chart_png imports it again when needed
+            pass
+
+    threading.Thread(target=work, name="aiskole-prewarm-matplotlib", daemon=True).start()
+
+
+class PollView(ExerciseView):
+    """Kick-off poll view.
+
+    Parameters
+    ----------
+    store_factory
+        Returns the store; called at the first "Send" or "Vis resultater". Defaults to
+        :func:`aiskole.store.open_store`.
+    content
+        The dataset content (defaults to ``datasets/poll.yaml``).
+    workshop_code
+        Store and show the answers of this workshop only (e.g. from a join link). Without it, answers are
+        stored without a code and the results show every poll answer.
+    """
+
+    def __init__(
+        self,
+        store_factory: Callable[[], Store] = open_store,
+        content: poll.PollContent | None = None,
+        workshop_code: str | None = None,
+    ) -> None:
+        super().__init__(store_factory, extra_css=CSS)
+        self._content = content or poll.load_poll()
+        c = self._content
+        self.saved_id: int | None = None
+        self.results: poll.PollResults | None = None
+
+        self.answer = w.RadioButtons(
+            options=[(f"{a.value} – {a.label}", a.value) for a in c.answers],
+            value=None,
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
+        self.answer.add_class("aiskole-poll-options")
+        self.word = w.Text(
+            description=c.word.label,
+            placeholder=c.word.placeholder,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
+        self.word.add_class("aiskole-field")
+        self.send_button = w.Button(
+            description="Send", button_style="primary", tooltip="Send dit svar (anonymt)"
+        )
+        self.send_button.on_click(self._on_send)
+        self.show_button = w.Button(
+            description="Vis resultater", tooltip="Hent de svar, der er kommet indtil nu"
+        )
+        self.show_button.on_click(self.guard(self.show_results))
+        self.output = w.HTML()
+
+        self._code_problem: str | None = None
+        try:
+            self.workshop_code = normalise_workshop_code(workshop_code)
+        except ValueError as exc:
+            # A bad code in the app's notebook: refuse to store (answers would land in the wrong place).
+            self.workshop_code = None
+            self._code_problem = str(exc)
+
+        buttons = w.Box([self.send_button, self.show_button], layout=w.Layout(width="100%"))
+        buttons.add_class("aiskole-buttons")
+        workshop = f" Workshop: {escape(self.workshop_code)}." if self.workshop_code else ""
+        intro = w.HTML(
+            f"<h2>{escape(c.title)}</h2><p>{escape(c.intro)}{workshop}</p><h3>{escape(c.question)}</h3>"
+        )
+        self.widget = self._wrap(
+            [
+                intro,
+                self.answer,
+                self.word,
+                w.HTML(f'<p class="aiskole-basis">{escape(c.word.help)}</p>'),
+                buttons,
+                self.output,
+            ]
+        )
+        if self._code_problem:
+            self.send_button.disabled = True
+            self.set_status(self._code_problem, error=True)
+        _prewarm_chart()
+
+    # -- events --------------------------------------------------------------------------------------
+
+    def _on_send(self, _button=None) -> None:
+        self.send_button.disabled = True
+        sent = None
+        try:
+            sent = self.guard(self.send)()
+        finally:
+            # one answer per visit; after an error the user can correct and try again
+            self.send_button.disabled = sent is not None or self._code_problem is not None
+
+    def send(self) -> int:
+        """Validate and store the answer, then show the results so far. Returns the submission id.
+
+        Raises
+        ------
+        ValueError, StoreError
+            With Danish messages; :meth:`_on_send` shows them in the status line.
+        """
+        if self._code_problem:
+            raise ValueError(self._code_problem)
+        vote = poll.make_vote(self.answer.value, self.word.value, content=self._content)
+        submission_id = self.store().add_submission(
+            "poll", answers=vote.answers_dict(), result=vote.result_dict(), workshop_code=self.workshop_code
+        )
+        self.saved_id = submission_id
+        self.show_results()
+        self.set_status("Tak! Dit svar er sendt. Tryk «Vis resultater» for at se de nyeste svar.")
+        return submission_id
+
+    def show_results(self, _button=None) -> poll.PollResults:
+        """Load the poll answers (this workshop's, or all) and show the chart, the table and the words."""
+        rows = self.store().list_submissions(exercise="poll", workshop_code=self.workshop_code)
+        self.results = poll.aggregate(r.answers for r in rows)
+        self.output.value = self._results_html(self.results)
+        return self.results
+
+    # -- html ----------------------------------------------------------------------------------------
+
+    def _results_html(self, r: poll.PollResults) -> str:
+        c = self._content
+        scope = f"workshop {escape(self.workshop_code)}" if self.workshop_code else "alle afstemninger"
+        if r.n == 0:
+            return f"<h3>Resultater ({scope})</h3><p>Der er ingen svar endnu.</p>"
+        png = base64.b64encode(poll.chart_png(r, c)).decode("ascii")
+        alt = poll.chart_alt_text(r, c)
+        rows = "".join(
+            f'<tr><th scope="row">{a.value} – {escape(a.label)}</th><td>{r.counts[a.value]}</td>'
+            f"<td>{round(100 * r.counts[a.value] / r.n)} %</td></tr>"
+            for a in c.answers
+        )
+        table = (
+            '<table class="aiskole-table"><caption>Svarene i tal</caption>'
+            '<thead><tr><th scope="col">Svar</th><th scope="col">Antal</th><th scope="col">Andel</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
+        words = (
+            '<ul class="aiskole-words">'
+            + "".join(f"<li>{escape(word)} ({count})</li>" for word, count in r.words)
+            + "</ul>"
+            if r.words
+            else "<p>Ingen har skrevet et ord endnu.</p>"
+        )
+        return (
+            f"<h3>Resultater ({scope})</h3>"
+            f"<p><strong>{r.n} svar</strong> · gennemsnit {poll.format_mean(r.mean)} på en skala fra 1 til 5</p>"
+            f'<img class="aiskole-chart" src="data:image/png;base64,{png}" alt="{escape(alt)}">'
+            f"{table}<h4>Ordene</h4>{words}"
+        )

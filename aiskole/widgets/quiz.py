@@ -1,0 +1,317 @@
+"""The quiz as an ipywidgets view: one question at a time (good on a phone), instant feedback, a score.
+
+Choosing a topic and pressing "Start quiz" deals the questions of that topic in a random order with the
+options shuffled (:mod:`aiskole.quiz`). After each answer the view says in words whether it was right
+("Rigtigt" / "Forkert – det rigtige svar er …"), with the explanation and the source. At the end it shows
+the score per topic; "Gem" stores it anonymously (exercise ``"quiz"``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from html import escape
+
+import ipywidgets as w
+
+from aiskole import quiz
+from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole.widgets.base import ExerciseView
+
+
+def _auto() -> w.Layout:
+    """A fresh auto-width layout (a Layout must not be shared: hiding one widget would hide all)."""
+    return w.Layout(width="auto", max_width="100%")
+
+
+QUIZ_CSS = """
+.aiskole-quiz-options .widget-radio-box { gap: 8px; }
+.aiskole-quiz-options .widget-radio-box label { display: flex; align-items: center; white-space: normal;
+  height: auto; min-height: 48px; line-height: 1.35; padding: 8px 10px; border: 1px solid #8f8f8f;
+  border-radius: 6px; font-size: 16px; color: #1f1f1f; cursor: pointer; }
+.aiskole-quiz-options .widget-radio-box input { order: -1; float: none; flex: 0 0 auto; width: 22px; height: 22px;
+  margin: 0 12px 0 0; }
+.aiskole-quiz-options .widget-radio-box label:has(input:checked) { border: 2px solid #1a5fb4;
+  background: #eef4fb; }
+.aiskole-quiz-options.aiskole-locked .widget-radio-box label { cursor: default; }
+.aiskole-feedback { font-size: 1.1em; font-weight: 700; padding: 8px 12px; border-radius: 6px; margin: 8px 0 4px; }
+.aiskole-feedback-right { background: #d9ecf7; color: #0b3d5c; border: 2px solid #0b3d5c; }
+.aiskole-feedback-wrong { background: #fbe3d6; color: #7a2e00; border: 2px solid #7a2e00; }
+.aiskole-score { font-size: 1.3em; font-weight: 700; }
+.aiskole-quiz-topic-score { margin: 2px 0; }
+.aiskole-quiz-review { padding-left: 1.4em; }
+.aiskole-quiz-review li { margin: 8px 0; }
+.aiskole-quiz-label { font-weight: 600; margin-top: 6px; }
+.aiskole-buttons { flex-wrap: wrap; gap: 6px 10px; }
+"""
+
+
+def _feedback_html(result: quiz.QuestionResult) -> str:
+    """Right or wrong in words and a symbol (colour is never the only signal), the explanation and the source."""
+    css, symbol = ("aiskole-feedback-right", "✓") if result.is_correct else ("aiskole-feedback-wrong", "✗")
+    source = result.source
+    return (
+        f'<div class="aiskole-feedback {css}" role="status"><span aria-hidden="true">{symbol}</span> '
+        f"{escape(quiz.feedback_text(result))}</div>"
+        + ("" if result.is_correct else f"<p>Du svarede: {escape(result.chosen_text)}</p>")
+        + f"<p>{escape(result.explanation)}</p>"
+        f'<p class="aiskole-claim-source">Kilde: <a href="{escape(str(source.url))}" target="_blank" '
+        f'rel="noopener noreferrer">{escape(source.title)}</a></p>'
+    )
+
+
+class QuizView(ExerciseView):
+    """Quiz view.
+
+    Parameters
+    ----------
+    store_factory
+        Returns the store; called only when "Gem" is pressed.
+    content
+        The question bank (defaults to ``datasets/quiz.yaml``).
+    seed
+        Seed for the order of questions and options (tests); random when not given.
+    workshop_code
+        Pre-filled workshop code.
+    """
+
+    def __init__(
+        self,
+        store_factory: Callable[[], Store] = open_store,
+        content: quiz.QuizContent | None = None,
+        seed: int | None = None,
+        workshop_code: str | None = None,
+    ) -> None:
+        super().__init__(store_factory, extra_css=QUIZ_CSS)
+        self._content = content or quiz.load_quiz()
+        self._rng = random.Random(seed)
+        self._questions: list[quiz.ShuffledQuestion] = []
+        self._answers: dict[str, str] = {}
+        self._index = 0
+        self.result: quiz.QuizResult | None = None
+        self.saved_id: int | None = None
+
+        counts = {t: sum(q.topic == t for q in self._content.questions) for t in quiz.TOPICS}
+        options = [(f"Alle emner ({len(self._content.questions)} spørgsmål)", "alle")]
+        options += [(f"{self._content.topics[t]} ({counts[t]})", t) for t in quiz.TOPICS if counts[t]]
+        self.topic = w.Dropdown(
+            options=options, value="alle", layout=w.Layout(width="auto", max_width="100%")
+        )
+        self.start_button = w.Button(description="Start quiz", button_style="primary", layout=_auto())
+        self.start_button.on_click(self.guard(self._on_start))
+
+        # one question at a time
+        self.progress = w.HTML()
+        self.question = w.HTML()
+        self.options = w.RadioButtons(options=[], value=None, layout=w.Layout(width="auto", max_width="100%"))
+        self.options.add_class("aiskole-quiz-options")
+        self.answer_button = w.Button(description="Svar", button_style="primary", layout=_auto())
+        self.answer_button.on_click(self.guard(self._on_answer))
+        self.feedback = w.HTML()
+        self.next_button = w.Button(description="Næste spørgsmål", button_style="primary", layout=_auto())
+        self.next_button.on_click(self.guard(self._on_next))
+        self.next_button.layout.display = "none"
+        self._question_box = w.VBox(
+            [
+                self.progress,
+                self.question,
+                self.options,
+                self.answer_button,
+                self.feedback,
+                self.next_button,
+            ],
+            layout=w.Layout(width="auto", display="none"),
+        )
+        self._question_box.add_class("aiskole-question")
+
+        # the end
+        self.summary = w.HTML()
+        self.workshop_code = w.Text(
+            value=workshop_code or "",
+            description="Workshopkode (valgfri)",
+            placeholder="fx TEK-24",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
+        self.save_button = w.Button(
+            description="Gem", button_style="primary", tooltip="Gem dit resultat (anonymt)", layout=_auto()
+        )
+        self.new_button = w.Button(description="Tag en ny quiz", layout=_auto())
+        self.new_button.on_click(self.guard(self._on_new))
+        self.save_button.on_click(self._on_save)
+        buttons = w.HBox([self.save_button, self.new_button], layout=w.Layout(width="auto"))
+        buttons.add_class("aiskole-buttons")
+        self._end_box = w.VBox(
+            [
+                self.summary,
+                self.workshop_code,
+                buttons,
+            ],
+            layout=w.Layout(width="auto", display="none"),
+        )
+
+        intro = w.HTML(
+            "<h2>Quiz: jura, prompts og procesledelse</h2>"
+            "<p>Vælg et emne, og tryk <strong>Start quiz</strong>. Du får ét spørgsmål ad gangen og svaret med "
+            "det samme – med forklaring og kilde. Til sidst kan du gemme dit resultat. Det gemmes anonymt, "
+            "uden navn.</p>"
+        )
+        self._start_box = w.VBox(
+            [w.HTML('<p class="aiskole-quiz-label">Emne</p>'), self.topic, self.start_button],
+            layout=w.Layout(width="auto"),
+        )
+        self.widget = self._wrap([intro, self._question_box, self._end_box, self._start_box])
+
+    # -- state ---------------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> quiz.ShuffledQuestion | None:
+        return self._questions[self._index] if self._index < len(self._questions) else None
+
+    def answers(self) -> dict[str, str]:
+        """Question id to chosen option id, for the questions answered so far."""
+        return dict(self._answers)
+
+    def choose(self, option_id: str) -> None:
+        """Pick an option of the current question by its id (tests)."""
+        self.options.value = option_id
+
+    def correct_option_id(self) -> str:
+        """The id of the right option of the current question (tests)."""
+        return self.current.correct_id
+
+    # -- events --------------------------------------------------------------------------------------
+
+    def start(self, topic: str | None = None) -> None:
+        """Deal the questions of ``topic`` (or the chosen one) and show the first."""
+        if topic is not None:
+            self.topic.value = topic
+        picked = quiz.pick_questions(self._content, self.topic.value, rng=self._rng)
+        self._questions = [quiz.shuffle_options(q, self._rng) for q in picked]
+        self._answers = {}
+        self._index = 0
+        self.result = None
+        self.saved_id = None
+        self.clear_status()
+        self._end_box.layout.display = "none"
+        self._start_box.layout.display = "none"
+        self._question_box.layout.display = "flex"
+        self._show_question()
+
+    def _on_start(self, _button=None) -> None:
+        self.start()
+
+    def _show_question(self) -> None:
+        shuffled = self.current
+        q = shuffled.question
+        label = self._content.topics[q.topic]
+        self.progress.value = (
+            f'<p class="aiskole-progress">Spørgsmål {self._index + 1} af {len(self._questions)} · '
+            f"{escape(label)}</p>"
+        )
+        self.question.value = f"<p><strong>{escape(q.text)}</strong></p>"
+        self.options.options = [(o.text, o.id) for o in shuffled.options]
+        self.options.value = None
+        self.options.disabled = False
+        self.options.remove_class("aiskole-locked")
+        self.feedback.value = ""
+        self.answer_button.layout.display = None
+        self.next_button.layout.display = "none"
+
+    def _on_answer(self, _button=None) -> None:
+        self.answer()
+
+    def answer(self) -> quiz.QuestionResult:
+        """Grade the chosen option of the current question and show the feedback."""
+        shuffled = self.current
+        if shuffled is None:
+            raise ValueError("Quizzen er slut. Tryk på Tag en ny quiz for at prøve igen.")
+        checked = quiz.check_answer(shuffled.question, self.options.value)
+        self.clear_status()
+        self._answers[shuffled.question.id] = checked.chosen_id
+        self.options.disabled = True
+        self.options.add_class("aiskole-locked")
+        self.feedback.value = _feedback_html(checked)
+        self.answer_button.layout.display = "none"
+        last = self._index + 1 == len(self._questions)
+        self.next_button.description = "Se dit resultat" if last else "Næste spørgsmål"
+        self.next_button.layout.display = None
+        return checked
+
+    def _on_next(self, _button=None) -> None:
+        self.next()
+
+    def next(self) -> None:
+        """Go to the next question, or to the result after the last one."""
+        if self.current is None or self.current.question.id not in self._answers:
+            raise ValueError("Vælg et svar, før du går videre.")
+        self._index += 1
+        if self._index < len(self._questions):
+            self._show_question()
+        else:
+            self._finish()
+
+    def _finish(self) -> None:
+        self.result = quiz.grade([s.question for s in self._questions], self._answers)
+        self._question_box.layout.display = "none"
+        self._end_box.layout.display = "flex"
+        self.summary.value = self._summary_html(self.result)
+
+    def _on_new(self, _button=None) -> None:
+        """Back to the choice of topic (the saved result stays saved)."""
+        self.clear_status()
+        self._end_box.layout.display = "none"
+        self._start_box.layout.display = "flex"
+
+    def _summary_html(self, result: quiz.QuizResult) -> str:
+        parts = [
+            "<h3>Dit resultat</h3>",
+            f'<p class="aiskole-score">{result.score} af {result.total} rigtige</p>',
+        ]
+        if len(result.by_topic) > 1:
+            for topic, score in result.by_topic.items():
+                parts.append(
+                    f'<p class="aiskole-quiz-topic-score">{escape(self._content.topics[topic])}: '
+                    f"{score.correct} af {score.total}</p>"
+                )
+        parts.append("<h3>Dine svar</h3><ol class='aiskole-quiz-review'>")
+        for item in result.items:
+            verdict = "Rigtigt" if item.is_correct else f"Forkert – rigtigt svar: {item.correct_text}"
+            parts.append(
+                f"<li>{escape(item.text)}<br><strong>{'✓' if item.is_correct else '✗'} {escape(verdict)}</strong>"
+                f' · <a href="{escape(str(item.source.url))}" target="_blank" rel="noopener noreferrer">Kilde</a>'
+                "</li>"
+            )
+        parts.append("</ol>")
+        return "".join(parts)
+
+    def _on_save(self, _button=None) -> None:
+        self.save_button.disabled = True
+        try:
+            self.guard(self.save)()
+        finally:
+            self.save_button.disabled = False
+
+    def save(self) -> int | None:
+        """Store the result anonymously. Returns the submission id.
+
+        Raises
+        ------
+        ValueError, StoreError
+            With Danish messages; :meth:`_on_save` shows them in the status line.
+        """
+        if self.result is None:
+            raise ValueError("Svar på alle spørgsmålene, før du gemmer.")
+        if self.saved_id is not None:
+            self.set_status(f"Dit resultat er allerede gemt som nr. {self.saved_id}.")
+            return self.saved_id
+        code = normalise_workshop_code(self.workshop_code.value)
+        submission_id = self.store().add_submission(
+            "quiz",
+            answers={"topic": self.topic.value, "choices": dict(self._answers)},
+            result=self.result.to_dict(),
+            workshop_code=code,
+        )
+        self.saved_id = submission_id
+        self.set_status(f"Dit resultat er gemt som nr. {submission_id} – anonymt, uden navn.")
+        return submission_id

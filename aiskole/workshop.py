@@ -1,0 +1,114 @@
+"""Live workshops: short join codes, join URLs, QR codes, and the presenter's aggregates.
+
+Pure: no widgets, no database. Persistence lives in :mod:`aiskole.store`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+#: Letters and digits that cannot be mistaken for each other when read off a projector or typed on a phone
+#: (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+_CODE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+TITLE_MAX = 80
+JOIN_APP = "deltag.ipynb"
+DEFAULT_RETENTION_DAYS = 90
+
+
+def new_code() -> str:
+    """A random join code, e.g. ``"K7FMQX"`` (25^6 ≈ 244 million possibilities)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str | None) -> str:
+    """Clean up a code a participant typed: spaces and dashes removed, upper case.
+
+    Raises
+    ------
+    ValueError
+        With a Danish message when it cannot be a workshop code.
+    """
+    cleaned = re.sub(r"[\s-]", "", str(text or "")).upper()
+    if not cleaned:
+        raise ValueError("Skriv koden, som står på skærmen.")
+    if not _CODE.match(cleaned):
+        raise ValueError(
+            f"Koden skal være {CODE_LENGTH} tegn – bogstaver og tal, som står på skærmen. Tjek den, og prøv igen."
+        )
+    return cleaned
+
+
+def validate_title(title: str | None) -> str:
+    title = " ".join(str(title or "").split())
+    if not title:
+        raise ValueError("Giv workshoppen en titel, fx 'Frokostdemo, Teknik og Miljø'.")
+    if len(title) > TITLE_MAX:
+        raise ValueError(f"Titlen må højst være {TITLE_MAX} tegn (den er {len(title)}).")
+    return title
+
+
+def join_url(base_url: str, code: str) -> str:
+    """The URL participants open, e.g. ``http://10.0.0.5:8866/voila/render/deltag.ipynb?kode=K7FMQX``."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return f"{base}voila/render/{quote(JOIN_APP)}?{urlencode({'kode': code})}"
+
+
+def qr_svg(url: str, *, scale: int = 10) -> str:
+    """The QR code of ``url`` as inline SVG (rendered locally; nothing is fetched)."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, title="QR-kode til at deltage"
+    )
+    return buffer.getvalue().decode("utf-8")
+
+
+def expires_at(created: dt.datetime, retention_days: int = DEFAULT_RETENTION_DAYS) -> dt.datetime:
+    if retention_days < 1:
+        raise ValueError("Opbevaringsperioden skal være mindst 1 dag.")
+    return created + dt.timedelta(days=retention_days)
+
+
+@dataclass(frozen=True)
+class WorkshopState:
+    """What the presenter controls: the exercise in play, whether results are revealed, and moderation."""
+
+    active: str | None = None
+    revealed: bool = False
+    approved_words: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {"active": self.active, "revealed": self.revealed, "approved_words": list(self.approved_words)}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> WorkshopState:
+        data = data or {}
+        return cls(
+            active=data.get("active"),
+            revealed=bool(data.get("revealed", False)),
+            approved_words=tuple(data.get("approved_words", ())),
+        )
+
+
+def latest_per_participant(submissions: list) -> list:
+    """Keep each participant's latest answer (a participant may answer again to change it).
+
+    Submissions without a participant token count individually.
+    """
+    latest: dict[str, object] = {}
+    anonymous = []
+    for s in sorted(submissions, key=lambda s: (s.created_at, s.id)):
+        token = getattr(s, "participant", None)
+        if token:
+            latest[token] = s
+        else:
+            anonymous.append(s)
+    return sorted([*latest.values(), *anonymous], key=lambda s: s.id)
