@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import re
 
+import pytest
+
 from aiskole.store import Store, StoreError
 from aiskole.widgets.storybank import StorybankView
 
@@ -188,3 +190,23 @@ def test_unexpected_errors_never_show_a_traceback():
     view = StorybankView(store_factory=boom)
     assert "Noget gik galt" in view.status.value
     assert "internal detail" not in view.status.value
+
+
+def test_on_the_shared_demo_server_participants_only_see_and_change_their_own_quotes(store):
+    """With manage=False, can one participant neither see nor delete another participant's quote?"""
+    from aiskole.widgets.storybank import StorybankView
+
+    alice = StorybankView(store_factory=lambda: store, manage=False)
+    bob = StorybankView(store_factory=lambda: store, manage=False)
+    for view, quote in ((alice, "AI skriver mine første udkast."), (bob, "Referater går hurtigere nu.")):
+        view.quote.value = quote
+        view.role.value = "Sagsbehandler"
+        view.department.value = "Borgerservice"
+        view.consent.value = True
+        view.save_button.click()
+    assert [s.quote for s in alice.stories()] == ["AI skriver mine første udkast."]
+    with pytest.raises(ValueError, match="selv har gemt"):
+        alice.delete(bob.saved_id)
+    assert store.get_submission(bob.saved_id) is not None
+    champion = StorybankView(store_factory=lambda: store)  # manage=True: the whole bank
+    assert len(champion.stories()) == 2

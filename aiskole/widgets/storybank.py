@@ -122,15 +122,23 @@ class StorybankView(ExerciseView):
         Returns the store (the stories live there, exercise ``"story"``).
     content
         The consent text and export texts (defaults to ``datasets/storybank.yaml``).
+    manage
+        ``True`` (the champion's own JupyterLab): the whole storybank is listed and exported, and any quote can
+        be withdrawn or deleted. ``False`` (the shared lunch-demo server): only the quotes saved in this browser
+        session are listed, exported and can be changed, so one participant can never delete another's quote.
     """
 
     def __init__(
         self,
         store_factory: Callable[[], Store] = open_store,
         content: storybank.StorybankContent | None = None,
+        *,
+        manage: bool = True,
     ) -> None:
         super().__init__(store_factory, extra_css=STORYBANK_CSS)
         self._content = content or storybank.load_storybank()
+        self.manage = manage
+        self._own_ids: set[int] = set()
         self.rows: list[_StoryRow] = []
         self.saved_id: int | None = None
 
@@ -204,6 +212,16 @@ class StorybankView(ExerciseView):
                     "citatet forsvinder, og kun datoen gemmes. <strong>Slet</strong> fjerner et citat helt, "
                     "fx hvis det er gemt ved en fejl.</p>"
                 ),
+                *(
+                    []
+                    if manage
+                    else [
+                        w.HTML(
+                            '<p class="aiskole-hint">Her ser du kun de citater, du selv har gemt i denne '
+                            "session. Hele historiebanken ligger hos den, der står for den.</p>"
+                        )
+                    ]
+                ),
                 self.list_status,
                 self.list_box,
                 self.export,
@@ -242,6 +260,8 @@ class StorybankView(ExerciseView):
     def stories(self) -> list[storybank.Story]:
         """The stories that may be shown (consented), oldest first, read from the store."""
         rows = self.store().list_submissions(exercise=EXERCISE)
+        if not self.manage:
+            rows = [r for r in rows if r.id in self._own_ids]
         return storybank.visible_stories(storybank.Story.from_answers(r.answers, r.id) for r in rows)
 
     def refresh(self) -> None:
@@ -293,6 +313,7 @@ class StorybankView(ExerciseView):
         )
         submission_id = self.store().add_submission(EXERCISE, story.to_answers(), story.to_result())
         self.saved_id = submission_id
+        self._own_ids.add(submission_id)
         self.quote.value = ""
         self.role.value = ""
         self.department.value = ""
@@ -323,6 +344,8 @@ class StorybankView(ExerciseView):
             self.withdraw(row.story.id)
 
     def _own_row(self, store: Store, story_id: int):
+        if not self.manage and story_id not in self._own_ids:
+            raise ValueError("Du kan kun ændre citater, du selv har gemt i denne session.")
         row = store.get_submission(story_id)
         if row is None or row.exercise != EXERCISE:
             self.refresh()
