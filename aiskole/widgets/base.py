@@ -88,6 +88,21 @@ class ExerciseView:
 
         return wrapper
 
+    def _on_save(self, _button=None) -> None:
+        """The "Gem" button's callback: no double submits while saving, and never a traceback.
+
+        Views that have a ``save_button`` and a ``save()`` method get this for free.
+        """
+        self.save_button.disabled = True
+        try:
+            self._save_guard(self.save)()
+        finally:
+            self.save_button.disabled = False
+
+    def _save_guard(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        """Which guard wraps ``save()``; a view that shows save messages elsewhere overrides this."""
+        return self.guard(handler)
+
     def store(self) -> Store:
         """The store (opened on first use; raises StoreError with a Danish message when unreachable)."""
         return self._store_factory()

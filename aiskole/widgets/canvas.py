@@ -436,13 +436,6 @@ class CanvasView(ExerciseView):
             content=self._content,
         )
 
-    def _on_save(self, _button=None) -> None:
-        self.save_button.disabled = True
-        try:
-            self.guard(self.save)()
-        finally:
-            self.save_button.disabled = False
-
     def save(self) -> int | None:
         """Validate, evaluate and store the canvas. Returns the submission id.
 

@@ -138,13 +138,6 @@ class DpiaView(ExerciseView):
         self.progress.value = f'<p class="aiskole-progress">{done} af {len(self.questions)} besvaret</p>'
         self.result.value = "" if missing else screening_html(self._screen())
 
-    def _on_save(self, _button=None) -> None:
-        self.save_button.disabled = True
-        try:
-            self.guard(self.save)()
-        finally:
-            self.save_button.disabled = False
-
     def save(self) -> int | None:
         """Validate, screen and store the answers. Returns the submission id, or ``None`` with a message.
 

@@ -498,12 +498,9 @@ class HeatmapView(ExerciseView):
         self._make_png(self.heatmap())
         self.set_status("Billedet er klar. Tryk på linket for at hente det.")
 
-    def _on_save(self, _button=None) -> None:
-        self.save_button.disabled = True
-        try:
-            self._bottom_guard(self.save)()
-        finally:
-            self.save_button.disabled = False
+    def _save_guard(self, handler):
+        # save messages belong at the bottom, next to "Gem", not under the risk form
+        return self._bottom_guard(handler)
 
     def save(self) -> int | None:
         """Check and store the heatmap. Returns the submission id.

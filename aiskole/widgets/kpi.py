@@ -378,13 +378,6 @@ class KpiView(ExerciseView):
             return
         self.kpi_output.value = "" if self.kpi_result is None else self._kpi_result_html(self.kpi_result)
 
-    def _on_save(self, _button=None) -> None:
-        self.save_button.disabled = True
-        try:
-            self.guard(self.save)()
-        finally:
-            self.save_button.disabled = False
-
     def save(self) -> int:
         """Validate and store the scenarios, the denominator and the KPI (if filled in). Returns the id.
 

@@ -351,13 +351,6 @@ class PromptLabView(ExerciseView):
         self.prompt.value = example.before
         self.set_status("Den svage prompt står nu i feltet ovenfor. Forbedr den, og tryk på »Tjek prompten«.")
 
-    def _on_save(self, _button=None) -> None:
-        self.save_button.disabled = True
-        try:
-            self.guard(self.save)()
-        finally:
-            self.save_button.disabled = False
-
     def save(self) -> int:
         """Check the prompt and store task, rubric result and finding counts. Never the prompt text."""
         code = normalise_workshop_code(self.workshop_code.value)

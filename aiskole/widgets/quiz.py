@@ -285,13 +285,6 @@ class QuizView(ExerciseView):
         parts.append("</ol>")
         return "".join(parts)
 
-    def _on_save(self, _button=None) -> None:
-        self.save_button.disabled = True
-        try:
-            self.guard(self.save)()
-        finally:
-            self.save_button.disabled = False
-
     def save(self) -> int | None:
         """Store the result anonymously. Returns the submission id.
 

@@ -289,13 +289,6 @@ class StorybankView(ExerciseView):
 
     # -- events --------------------------------------------------------------------------------------
 
-    def _on_save(self, _button=None) -> None:
-        self.save_button.disabled = True
-        try:
-            self.guard(self.save)()
-        finally:
-            self.save_button.disabled = False
-
     def save(self) -> int:
         """Validate and store the quote (only with consent), clear the form and refresh the list.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -16,15 +15,6 @@ pytestmark = pytest.mark.browser
 NOTEBOOK = "use-case-canvas.ipynb"
 #: One level per sub-score, in page order: four for gevinst, five for kompleksitet.
 LEVELS = [4, 3, 1, 4, 2, 3, 1, 2, 1]
-
-
-def open_app(watched, server) -> float:
-    """Like ``Watched.open_app``, but waits up to 60 s: a cold kernel on a busy 2-core machine can take > 5 s."""
-    page = watched.page
-    start = time.perf_counter()
-    page.goto(server.url + "voila/render/" + NOTEBOOK, wait_until="commit")
-    expect(page.locator(".aiskole").first).to_be_visible(timeout=60_000)
-    return time.perf_counter() - start
 
 
 def free_text_fields(page):
@@ -56,7 +46,7 @@ def fill_canvas(page) -> int:
 
 def run_flow(watched, server, label: str, viewport: dict):
     page = watched.page
-    seconds = open_app(watched, server)
+    seconds = watched.open_app(server, NOTEBOOK)
     print(f"\n[canvas-{label}] URL -> first widget visible: {seconds:.2f} s")
     expect(page.get_by_text("Use-case-canvas: hvor skal jeres AI-idé placeres?")).to_be_visible()
     count = fill_canvas(page)
@@ -103,7 +93,7 @@ def test_fill_with_payloads_save_and_see_the_quadrant(voila_sqlite, open_page, v
 def test_stop_gate_and_bad_weight_on_a_phone(voila_sqlite, open_page):
     watched = open_page(PHONE)
     page = watched.page
-    open_app(watched, voila_sqlite)
+    watched.open_app(voila_sqlite, NOTEBOOK)
     selects = page.locator(".aiskole select")
     for i, level in enumerate(LEVELS):
         selects.nth(i).select_option(index=level)

@@ -84,13 +84,22 @@ def test_unanswered_questions_are_named_in_danish_and_kept(voila_sqlite, open_pa
     screenshot(page, "mini-dpia-missing-375")
 
 
-def test_landing_page_lists_the_app_in_danish(voila_sqlite, open_page):
+def test_landing_page_lists_every_app_in_danish(voila_sqlite, open_page):
+    """Does the landing page show each app of the registry, in order, with its one-line Danish description?"""
+    from aiskole.apps import APPS
+
     watched = open_page(PHONE)
     page = watched.page
     page.goto(voila_sqlite.url)
     expect(page.get_by_role("heading", name="aiskole – øvelser")).to_be_visible()
+    links = page.locator("ul.apps a")
+    expect(links).to_have_count(len(APPS))
+    for i, app in enumerate(APPS):
+        expect(links.nth(i)).to_contain_text(app.title)
+        expect(links.nth(i)).to_contain_text(app.description)
+        assert links.nth(i).get_attribute("href").endswith("voila/render/" + app.notebook)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     link = page.get_by_role("link", name=re.compile("Mini-DPIA"))
-    expect(link).to_contain_text("Ti ja/nej-spørgsmål")
     assert page.evaluate("document.documentElement.lang") == "da"
     screenshot(page, "landing-375")
     link.click()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -17,13 +16,9 @@ NOTEBOOK = "promptlab.ipynb"
 
 
 def open_lab(watched, server) -> float:
-    """Like ``Watched.open_app`` but with a timeout for a busy 2-core machine (first kernel, other tests)."""
-    page = watched.page
-    start = time.perf_counter()
-    page.goto(server.url + "voila/render/" + NOTEBOOK, wait_until="commit")
-    expect(page.locator(".aiskole").first).to_be_visible(timeout=60_000)
-    seconds = time.perf_counter() - start
-    expect(page.get_by_role("heading", name="Promptlaboratorium")).to_be_visible()
+    """Open the lab and wait for its heading; returns seconds from URL to the first widget."""
+    seconds = watched.open_app(server, NOTEBOOK)
+    expect(watched.page.get_by_role("heading", name="Promptlaboratorium")).to_be_visible()
     return seconds
 
 

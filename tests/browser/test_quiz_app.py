@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -14,26 +13,6 @@ from tests.browser.conftest import LAPTOP, PHONE, XSS_PAYLOADS, screenshot
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """Wait up to 30 s per expectation (2 shared cores can be very busy); restore the default after."""
-    previous = expect._timeout
-    expect.set_options(timeout=30_000)
-    yield
-    expect.set_options(timeout=previous)
-
-
-def open_app(watched, server, notebook: str) -> float:
-    """Like ``Watched.open_app``, but waits up to 60 s: the first kernel of a session on a busy machine is slow.
-
-    Returns seconds from URL to the first widget.
-    """
-    start = time.perf_counter()
-    watched.page.goto(server.url + "voila/render/" + notebook, wait_until="commit")
-    expect(watched.page.locator(".aiskole").first).to_be_visible(timeout=60_000)
-    return time.perf_counter() - start
-
-
 PROCES_QUESTIONS = 6
 
 
@@ -42,7 +21,7 @@ def test_play_save_and_find_the_row(voila_sqlite, open_page, viewport):
     label = str(viewport["width"])
     watched = open_page(viewport)
     page = watched.page
-    seconds = open_app(watched, voila_sqlite, "quiz.ipynb")
+    seconds = watched.open_app(voila_sqlite, "quiz.ipynb")
     print(f"\n[quiz-{label}] URL -> first widget visible: {seconds:.2f} s")
     expect(page.get_by_text("Quiz: jura, prompts og procesledelse")).to_be_visible()
 
@@ -96,7 +75,7 @@ def test_play_save_and_find_the_row(voila_sqlite, open_page, viewport):
 def test_answering_without_a_choice_is_explained(voila_sqlite, open_page):
     watched = open_page(PHONE)
     page = watched.page
-    open_app(watched, voila_sqlite, "quiz.ipynb")
+    watched.open_app(voila_sqlite, "quiz.ipynb")
     page.get_by_role("button", name="Start quiz", exact=True).click()
     page.get_by_role("button", name="Svar", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Vælg et svar")

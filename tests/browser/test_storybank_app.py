@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -12,26 +11,6 @@ from aiskole.store import Store
 from tests.browser.conftest import LAPTOP, PHONE, XSS_PAYLOADS, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """Wait up to 30 s per expectation (2 shared cores can be very busy); restore the default after."""
-    previous = expect._timeout
-    expect.set_options(timeout=30_000)
-    yield
-    expect.set_options(timeout=previous)
-
-
-def open_app(watched, server, notebook: str) -> float:
-    """Like ``Watched.open_app``, but waits up to 60 s: the first kernel of a session on a busy machine is slow.
-
-    Returns seconds from URL to the first widget.
-    """
-    start = time.perf_counter()
-    watched.page.goto(server.url + "voila/render/" + notebook, wait_until="commit")
-    expect(watched.page.locator(".aiskole").first).to_be_visible(timeout=60_000)
-    return time.perf_counter() - start
 
 
 def fill_form(page, quote: str, role: str, department: str, consent: bool = True) -> None:
@@ -59,7 +38,7 @@ def test_xss_in_every_field_is_shown_back_as_text(voila_sqlite, open_page, viewp
     label = str(viewport["width"])
     watched = open_page(viewport)
     page = watched.page
-    seconds = open_app(watched, voila_sqlite, "historiebank.ipynb")
+    seconds = watched.open_app(voila_sqlite, "historiebank.ipynb")
     print(f"\n[storybank-{label}] URL -> first widget visible: {seconds:.2f} s")
     expect(page.get_by_text("Historiebank: kollegernes egne ord om AI")).to_be_visible()
     expect(page.get_by_text("Jeg giver samtykke til, at mit citat")).to_be_visible()
