@@ -21,6 +21,8 @@ ENV_VARS = {
     "AISKOLE_LLM_URL": "optional OpenAI-compatible endpoint for the prompt lab (the municipality's approved service)",
     "AISKOLE_LLM_MODEL": "model name sent to that endpoint",
     "AISKOLE_LLM_API_KEY": "API key for that endpoint (never logged, never shown)",
+    "AISKOLE_PUBLIC_URL": "the address participants' phones use to reach the demo server (join links and QR codes)",
+    "AISKOLE_RETENTION_DAYS": "days workshop data is kept before it is erased (default 90)",
 }
 
 
@@ -47,6 +49,10 @@ class Settings:
         Folder with the validated dataset files.
     llm_url, llm_model, llm_api_key
         Optional OpenAI-compatible endpoint for the prompt lab; unset means fully offline.
+    public_url
+        The server's address as participants' phones see it, for join links and QR codes.
+    retention_days
+        How long workshop data is kept before :meth:`aiskole.store.Store.purge_expired` erases it.
     """
 
     data_dir: Path
@@ -55,6 +61,8 @@ class Settings:
     llm_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
+    public_url: str = "http://127.0.0.1:8866/"
+    retention_days: int = 90
 
     @property
     def llm_configured(self) -> bool:
@@ -75,7 +83,21 @@ class Settings:
             llm_url=env.get("AISKOLE_LLM_URL") or None,
             llm_model=env.get("AISKOLE_LLM_MODEL") or None,
             llm_api_key=env.get("AISKOLE_LLM_API_KEY") or None,
+            public_url=env.get("AISKOLE_PUBLIC_URL") or "http://127.0.0.1:8866/",
+            retention_days=_positive_int(env.get("AISKOLE_RETENTION_DAYS"), 90, "AISKOLE_RETENTION_DAYS"),
         )
+
+
+def _positive_int(value: str | None, default: int, name: str) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} skal være et helt tal, fx 90 – ikke {value!r}.") from None
+    if number < 1:
+        raise ValueError(f"{name} skal være mindst 1.")
+    return number
 
 
 def get_settings() -> Settings:

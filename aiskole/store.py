@@ -2,7 +2,9 @@
 
 SQLite in WAL mode is the default (one file in the data folder); any SQLAlchemy URL, e.g. PostgreSQL,
 is selected with ``AISKOLE_DATABASE_URL``. The schema is created and upgraded by the alembic migrations in
-``aiskole/migrations``. Submissions are anonymous: workshop code, exercise, answers, result and time.
+``aiskole/migrations``. Submissions are anonymous: workshop code, exercise, answers, result and time, plus a
+random participant token (so a participant can change an answer) and an idempotency key (so a retried save is
+never stored twice). Workshops have a retention period after which :meth:`Store.purge_expired` erases them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,19 @@ submissions = sa.Table(
     sa.Column("answers", sa.JSON, nullable=False),
     sa.Column("result", sa.JSON, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("participant", sa.String(36), nullable=True, index=True),
+    sa.Column("client_key", sa.String(36), nullable=True, unique=True),
+)
+
+workshops = sa.Table(
+    "workshops",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("title", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("state", sa.JSON, nullable=False),
 )
 
 
@@ -54,6 +71,23 @@ class Submission:
     answers: dict[str, Any]
     result: dict[str, Any]
     created_at: dt.datetime
+    participant: str | None = None
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A live workshop: its join code, title, retention and the presenter's state."""
+
+    code: str
+    title: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    closed_at: dt.datetime | None
+    state: dict[str, Any]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -160,8 +194,13 @@ class Store:
         *,
         workshop_code: str | None = None,
         created_at: dt.datetime | None = None,
+        participant: str | None = None,
+        client_key: str | None = None,
     ) -> int:
         """Store an anonymous submission and return its id.
+
+        ``participant`` is a random token per browser session (never a name); ``client_key`` makes the call
+        idempotent: storing the same key again returns the first row's id instead of a duplicate.
 
         Raises
         ------
@@ -179,12 +218,32 @@ class Store:
             "answers": answers,
             "result": result,
             "created_at": _utc(created_at or dt.datetime.now(dt.UTC)),
+            "participant": participant,
+            "client_key": client_key,
         }
-        try:
-            with self.engine.begin() as connection:
-                return int(connection.execute(submissions.insert().values(**row)).inserted_primary_key[0])
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(self._unreachable()) from exc
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                with self.engine.begin() as connection:
+                    return int(connection.execute(submissions.insert().values(**row)).inserted_primary_key[0])
+            except sa.exc.IntegrityError as exc:
+                existing = self._id_for_key(client_key) if client_key else None
+                if existing is not None:
+                    return existing
+                raise StoreError(self._unreachable()) from exc
+            except sa.exc.OperationalError as exc:
+                # SQLite's busy timeout already waited; a few more tries ride out a burst of 40 writers.
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise StoreError(self._unreachable()) from exc
+                time.sleep(0.05 * 2**attempt)
+            except sa.exc.SQLAlchemyError as exc:
+                raise StoreError(self._unreachable()) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _id_for_key(self, client_key: str) -> int | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(submissions.c.id).where(submissions.c.client_key == client_key)
+            ).scalar()
 
     def get_submission(self, submission_id: int) -> Submission | None:
         """The submission with this id, or ``None``."""
@@ -247,8 +306,115 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
 
+    # -- workshops -----------------------------------------------------------------------------------
+
+    def create_workshop(
+        self, title: str, *, retention_days: int = 90, now: dt.datetime | None = None
+    ) -> Workshop:
+        """Create a workshop with a new, unused join code.
+
+        Raises
+        ------
+        ValueError
+            Empty or too long title, or a retention of less than a day (Danish message).
+        """
+        from aiskole import workshop as ws
+
+        title = ws.validate_title(title)
+        created = _utc(now or dt.datetime.now(dt.UTC))
+        row = {
+            "title": title,
+            "created_at": created,
+            "expires_at": ws.expires_at(created, retention_days),
+            "closed_at": None,
+            "state": ws.WorkshopState().to_dict(),
+        }
+        for _ in range(20):
+            code = ws.new_code()
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(workshops.insert().values(code=code, **row))
+                return Workshop(code=code, **row)
+            except sa.exc.IntegrityError:
+                continue  # the code was taken: draw another
+            except sa.exc.SQLAlchemyError as exc:
+                raise StoreError(self._unreachable()) from exc
+        raise StoreError("Der kunne ikke laves en ny workshopkode. Prøv igen.")
+
+    def get_workshop(self, code: str) -> Workshop | None:
+        """The workshop with this join code, or ``None``."""
+        try:
+            with self.engine.connect() as connection:
+                row = (
+                    connection.execute(sa.select(workshops).where(workshops.c.code == code))
+                    .mappings()
+                    .first()
+                )
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+        return None if row is None else _to_workshop(row)
+
+    def list_workshops(self) -> list[Workshop]:
+        """All workshops, newest first."""
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.execute(
+                    sa.select(workshops).order_by(workshops.c.created_at.desc())
+                ).mappings()
+                return [_to_workshop(r) for r in rows]
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+
+    def set_workshop_state(self, code: str, state: dict[str, Any]) -> bool:
+        """Replace the presenter's state (active exercise, reveal, moderation)."""
+        return self._update_workshop(code, state=state)
+
+    def close_workshop(self, code: str, *, now: dt.datetime | None = None) -> bool:
+        """Close a workshop: its code no longer lets anyone in."""
+        return self._update_workshop(code, closed_at=_utc(now or dt.datetime.now(dt.UTC)))
+
+    def _update_workshop(self, code: str, **values: Any) -> bool:
+        try:
+            with self.engine.begin() as connection:
+                done = connection.execute(workshops.update().where(workshops.c.code == code).values(**values))
+                return done.rowcount == 1
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+
+    def delete_workshop_data(self, code: str) -> int:
+        """Erase a workshop and every submission made in it. Returns the number of submissions erased."""
+        try:
+            with self.engine.begin() as connection:
+                gone = connection.execute(
+                    submissions.delete().where(submissions.c.workshop_code == code)
+                ).rowcount
+                connection.execute(workshops.delete().where(workshops.c.code == code))
+                return int(gone)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+
+    def purge_expired(self, *, now: dt.datetime | None = None) -> list[str]:
+        """Erase every workshop past its retention period, with its submissions. Returns the codes erased."""
+        moment = _utc(now or dt.datetime.now(dt.UTC))
+        try:
+            with self.engine.connect() as connection:
+                codes = list(
+                    connection.execute(
+                        sa.select(workshops.c.code).where(workshops.c.expires_at < moment)
+                    ).scalars()
+                )
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+        for code in codes:
+            self.delete_workshop_data(code)
+        return codes
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+#: Writes are tried this many times when the database is busy (SQLite under a burst of writers).
+_WRITE_ATTEMPTS = 5
 
 
 def _to_submission(row) -> Submission:
@@ -259,7 +425,40 @@ def _to_submission(row) -> Submission:
         answers=dict(row["answers"]),
         result=dict(row["result"]),
         created_at=_utc(row["created_at"]),
+        participant=row.get("participant"),
     )
+
+
+def _to_workshop(row) -> Workshop:
+    return Workshop(
+        code=row["code"],
+        title=row["title"],
+        created_at=_utc(row["created_at"]),
+        expires_at=_utc(row["expires_at"]),
+        closed_at=None if row["closed_at"] is None else _utc(row["closed_at"]),
+        state=dict(row["state"] or {}),
+    )
+
+
+class BoundStore:
+    """A store that stamps every submission with a workshop code and a participant token.
+
+    Participant views hand this to an exercise view as its store, so the exercise needs no workshop logic.
+    """
+
+    def __init__(self, store: Store, *, workshop_code: str | None, participant: str) -> None:
+        self._store = store
+        self.workshop_code = workshop_code
+        self.participant = participant
+
+    def add_submission(self, exercise: str, answers: dict, result: dict, **kwargs: Any) -> int:
+        kwargs["workshop_code"] = self.workshop_code
+        kwargs["participant"] = self.participant
+        kwargs.setdefault("client_key", str(uuid.uuid4()))
+        return self._store.add_submission(exercise, answers, result, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
 
 
 _stores: dict[str, Store] = {}

@@ -28,3 +28,14 @@ def test_defaults(tmp_path):
     assert (s.datasets_dir / "dpia.yaml").exists()
     s = Settings.from_env({"AISKOLE_DATA_DIR": str(tmp_path), "AISKOLE_DATASETS_DIR": "/x"})
     assert s.data_dir == tmp_path and str(s.datasets_dir) == "/x"
+
+
+def test_public_url_and_retention():
+    s = Settings.from_env({"AISKOLE_PUBLIC_URL": "http://10.0.0.5:8866/", "AISKOLE_RETENTION_DAYS": "30"})
+    assert s.public_url == "http://10.0.0.5:8866/" and s.retention_days == 30
+    assert Settings.from_env({}).retention_days == 90
+    import pytest
+
+    for bad in ("tredive", "0"):
+        with pytest.raises(ValueError, match="AISKOLE_RETENTION_DAYS"):
+            Settings.from_env({"AISKOLE_RETENTION_DAYS": bad})

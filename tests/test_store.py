@@ -50,7 +50,16 @@ def test_round_trip(any_url):
         <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
     )
     columns = {c["name"] for c in sa.inspect(store.engine).get_columns("submissions")}
-    assert columns == {"id", "workshop_code", "exercise", "answers", "result", "created_at"}
+    assert columns == {
+        "id",
+        "workshop_code",
+        "exercise",
+        "answers",
+        "result",
+        "created_at",
+        "participant",
+        "client_key",
+    }  # and no name
     assert store.get_submission(sid + 1000) is None
     assert [s.id for s in store.list_submissions(exercise="dpia", workshop_code="tek-24")] == [sid]
     store.dispose()
@@ -63,7 +72,7 @@ def test_migrations_are_idempotent_and_versioned(any_url):
     store.add_submission("dpia", {}, {})
     store.migrate()
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     assert len(store.list_submissions()) == 1
     store.dispose()
 
@@ -124,3 +133,48 @@ def test_update_and_delete(any_url):
     assert not store.delete_submission(sid)
     assert not store.update_submission(sid, result={})
     store.dispose()
+
+
+def test_client_key_makes_saving_idempotent(any_url):
+    """Does a retried save with the same key return the first id instead of storing a duplicate?"""
+    store = Store(any_url)
+    store.migrate()
+    first = store.add_submission("poll", {"value": 4}, {}, client_key="k-1", participant="p-1")
+    again = store.add_submission("poll", {"value": 4}, {}, client_key="k-1", participant="p-1")
+    assert first == again
+    assert len(store.list_submissions()) == 1
+    assert store.get_submission(first).participant == "p-1"
+    store.dispose()
+
+
+def test_workshops_create_state_close_export_delete_and_purge(any_url):
+    from aiskole.store import BoundStore
+
+    store = Store(any_url)
+    store.migrate()
+    now = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+    ws = store.create_workshop("Frokostdemo, Teknik og Miljø", retention_days=30, now=now)
+    assert len(ws.code) == 6 and ws.is_open
+    assert ws.expires_at == now + dt.timedelta(days=30)
+    assert store.set_workshop_state(ws.code, {"active": "poll", "revealed": False, "approved_words": []})
+    assert store.get_workshop(ws.code).state["active"] == "poll"
+    bound = BoundStore(store, workshop_code=ws.code, participant="tok")
+    sid = bound.add_submission("poll", {"value": 3}, {})
+    row = store.get_submission(sid)
+    assert (row.workshop_code, row.participant) == (ws.code, "tok")
+    other = store.create_workshop("Anden workshop", now=now)
+    store.add_submission("poll", {"value": 5}, {}, workshop_code=other.code)
+    assert store.close_workshop(ws.code, now=now)
+    assert not store.get_workshop(ws.code).is_open
+    assert store.purge_expired(now=now + dt.timedelta(days=31)) == [ws.code]
+    assert store.get_workshop(ws.code) is None
+    assert store.list_submissions(workshop_code=ws.code) == []
+    assert len(store.list_submissions(workshop_code=other.code)) == 1  # the 90-day one is kept
+    assert store.delete_workshop_data(other.code) == 1
+    assert store.list_workshops() == []
+    store.dispose()
+
+
+def test_workshop_title_is_validated(store):
+    with pytest.raises(ValueError, match="titel"):
+        store.create_workshop("   ")
