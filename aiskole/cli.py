@@ -15,10 +15,154 @@ def _err(message: str) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from aiskole.server import serve
+    from aiskole.settings import get_settings
+    from aiskole.store import StoreError, open_store
+    from aiskole.workshop import JOIN_APP
 
+    settings = get_settings()
+    try:
+        purged = open_store(settings).purge_expired()
+    except StoreError as exc:
+        _err(str(exc))
+        return 2
+    if purged:
+        print(f"Slettede {len(purged)} workshop(s), hvis opbevaringsperiode var udløbet: {', '.join(purged)}")
     url = f"http://{args.ip}:{args.port}/"
-    print(f"aiskole starter lunch-demo-serveren på {url}  (stop med Ctrl+C)", flush=True)
-    serve(port=args.port, ip=args.ip, pool_size=args.pool_size, open_browser=args.open)
+    print(f"aiskole starter demo-serveren på {url}  (stop med Ctrl+C)", flush=True)
+    if args.participants:
+        print(
+            f"Forvarmer {args.participants} kerner til deltagerne – det tager ca. {args.participants} sekunder …",
+            flush=True,
+        )
+
+    def ready() -> None:
+        join = settings.public_url.rstrip("/") + "/voila/render/" + JOIN_APP
+        print(f"Rummet er klar. Forside: {url}", flush=True)
+        print(f"Deltagerne går ind på: {join}  (koden vises på præsentationsskærmen)", flush=True)
+
+    serve(
+        port=args.port,
+        ip=args.ip,
+        pool_size=args.pool_size,
+        open_browser=args.open,
+        participants=args.participants,
+        on_ready=ready,
+    )
+    return 0
+
+
+def _store_or_fail():
+    from aiskole.store import StoreError, open_store
+
+    try:
+        return open_store()
+    except StoreError as exc:
+        _err(str(exc))
+        raise SystemExit(2) from None
+
+
+def _workshop_or_fail(store, code: str):
+    from aiskole.workshop import normalise_code
+
+    try:
+        code = normalise_code(code)
+    except ValueError as exc:
+        _err(str(exc))
+        raise SystemExit(2) from None
+    found = store.get_workshop(code)
+    if found is None:
+        _err(f"Der findes ingen workshop med koden {code}.")
+        raise SystemExit(2)
+    return found
+
+
+def cmd_workshop_new(args: argparse.Namespace) -> int:
+    import segno
+
+    from aiskole.settings import get_settings
+    from aiskole.workshop import join_url
+
+    settings = get_settings()
+    store = _store_or_fail()
+    try:
+        created = store.create_workshop(
+            args.title, retention_days=args.retention_days or settings.retention_days
+        )
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
+    url = join_url(args.base_url or settings.public_url, created.code)
+    print(f"Workshop oprettet: {created.title}")
+    print(f"Kode:  {created.code}")
+    print(f"Link:  {url}")
+    print(f"Data slettes automatisk efter {created.expires_at.astimezone():%d.%m.%Y}.")
+    if not args.no_qr:
+        segno.make(url, error="m").terminal(compact=True)
+    return 0
+
+
+def cmd_workshop_list(_args: argparse.Namespace) -> int:
+    store = _store_or_fail()
+    rows = store.list_workshops()
+    if not rows:
+        print("Der er ingen workshops.")
+    for w in rows:
+        status = "åben" if w.is_open else "lukket"
+        print(
+            f"{w.code}  {w.created_at.astimezone():%d.%m.%Y}  {status:6}  slettes {w.expires_at.astimezone():%d.%m.%Y}  {w.title}"
+        )
+    return 0
+
+
+def cmd_workshop_close(args: argparse.Namespace) -> int:
+    store = _store_or_fail()
+    found = _workshop_or_fail(store, args.code)
+    store.close_workshop(found.code)
+    print(f"Workshop {found.code} er lukket. Koden virker ikke længere.")
+    return 0
+
+
+def cmd_data_export(args: argparse.Namespace) -> int:
+    from aiskole.exports import export_workshop
+    from aiskole.reports import write_atomically
+
+    store = _store_or_fail()
+    found = _workshop_or_fail(store, args.workshop)
+    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+    if fmt not in ("csv", "json"):
+        _err("Vælg --format csv eller json (eller en fil, der ender på .csv eller .json).")
+        return 2
+    text, count = export_workshop(store, found, fmt)
+    write_atomically(Path(args.out), text)
+    print(f"Eksporterede {count} svar fra workshop {found.code} til {args.out}.")
+    return 0
+
+
+def cmd_data_delete(args: argparse.Namespace) -> int:
+    store = _store_or_fail()
+    found = _workshop_or_fail(store, args.workshop)
+    count = len(store.list_submissions(workshop_code=found.code))
+    if not args.yes:
+        print(f"Du er ved at slette workshop {found.code} ({found.title}) og alle {count} svar for altid.")
+        try:
+            typed = input("Skriv koden igen for at bekræfte: ")
+        except EOFError:
+            typed = ""
+        if typed.strip().upper() != found.code:
+            _err("Koden passede ikke. Intet er slettet.")
+            return 2
+    gone = store.delete_workshop_data(found.code)
+    print(f"Slettet: workshop {found.code} og {gone} svar.")
+    return 0
+
+
+def cmd_data_purge(_args: argparse.Namespace) -> int:
+    store = _store_or_fail()
+    codes = store.purge_expired()
+    print(
+        f"Slettede {len(codes)} workshop(s), hvis opbevaringsperiode var udløbet."
+        + (f" ({', '.join(codes)})" if codes else "")
+    )
     return 0
 
 
@@ -82,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--ip", default="127.0.0.1", help="adresse (standard 127.0.0.1; 0.0.0.0 for hele netværket)"
     )
     demo.add_argument("--pool-size", type=int, default=1, help="forvarmede kerner pr. app (standard 1)")
+    demo.add_argument(
+        "--participants",
+        type=int,
+        default=0,
+        help="antal deltagere i rummet: så mange kerner forvarmes til deltagersiden",
+    )
     demo.add_argument("--open", action="store_true", help="åbn browseren")
     demo.set_defaults(func=cmd_demo)
 
@@ -97,6 +247,34 @@ def build_parser() -> argparse.ArgumentParser:
     dpia.add_argument("--out", required=True, help="HTML-fil, der skal skrives")
     dpia.add_argument("--database-url", default=None, help="anden database end standard (SQLAlchemy-URL)")
     dpia.set_defaults(func=cmd_report)
+
+    workshop = sub.add_parser("workshop", help="live-workshops")
+    wsub = workshop.add_subparsers(dest="action", required=True, parser_class=_DanishParser)
+    new = wsub.add_parser("new", help="opret en workshop og få kode, link og QR-kode")
+    new.add_argument("title", help='titel, fx "Frokostdemo, Teknik og Miljø"')
+    new.add_argument("--retention-days", type=int, default=None, help="dage før data slettes (standard 90)")
+    new.add_argument("--base-url", default=None, help="serverens adresse set fra telefonerne")
+    new.add_argument("--no-qr", action="store_true", help="vis ikke QR-koden i terminalen")
+    new.set_defaults(func=cmd_workshop_new)
+    wsub.add_parser("list", help="vis alle workshops").set_defaults(func=cmd_workshop_list)
+    close = wsub.add_parser("close", help="luk en workshop")
+    close.add_argument("code")
+    close.set_defaults(func=cmd_workshop_close)
+
+    data = sub.add_parser("data", help="eksport og sletning af data")
+    dsub = data.add_subparsers(dest="action", required=True, parser_class=_DanishParser)
+    export = dsub.add_parser("export", help="eksportér en workshops svar som CSV eller JSON")
+    export.add_argument("--workshop", required=True)
+    export.add_argument("--out", required=True)
+    export.add_argument("--format", choices=["csv", "json"], default=None)
+    export.set_defaults(func=cmd_data_export)
+    delete = dsub.add_parser("delete", help="slet en workshop og alle dens svar")
+    delete.add_argument("--workshop", required=True)
+    delete.add_argument("--yes", action="store_true", help="spring bekræftelsen over")
+    delete.set_defaults(func=cmd_data_delete)
+    dsub.add_parser("purge", help="slet workshops, hvis opbevaringsperiode er udløbet").set_defaults(
+        func=cmd_data_purge
+    )
 
     db = sub.add_parser("db", help="databasen")
     db_sub = db.add_subparsers(dest="action", required=True, parser_class=_DanishParser)

@@ -2,8 +2,9 @@
 
 ``aiskole demo`` (and ``make demo``) call :func:`serve`. The configuration follows the measured facts
 in the brief: no CDN (own template), tracebacks hidden, sources stripped, closed tabs release their
-kernels (``disable_check_xsrf``, voila#1458), idle kernels culled, a per-cell timeout, and a small
-preheated kernel pool so the first participant does not wait for a kernel to start.
+kernels (``disable_check_xsrf``, voila#1458), idle kernels culled, a per-cell timeout, and preheated
+kernels. The pool size is per notebook in Voilà (a directory of 10 apps with ``--pool_size=40`` would start 400
+kernels), so the room's size only goes to the join app that participants open; every other app gets one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from aiskole.apps import APPS
 from aiskole.settings import PACKAGE_DIR
+from aiskole.workshop import JOIN_APP
 
 #: A Jupyter data dir inside the package: share/jupyter/voila/templates/aiskole is the Voilà template.
 JUPYTER_DATA = PACKAGE_DIR / "share" / "jupyter"
@@ -56,6 +58,8 @@ def voila_argv(
     ]
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        # the pool refills one second after a kernel is taken; with 40 joining at once, refill promptly
+        argv += ["--VoilaKernelManager.fill_delay=0.5"]
     if not open_browser:
         argv.append("--no-browser")
     return argv
@@ -69,12 +73,42 @@ def _prepare_environment() -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)
 
 
-def make_app_class():
-    """A Voilà application that gives the landing page the Danish app registry."""
+def pools_config(participants: int, pool_size: int) -> dict:
+    """Per-notebook kernel pools: the join app gets one kernel per participant, the others ``pool_size``."""
+    pools = {"default": {"pool_size": pool_size}}
+    if participants > 0:
+        pools[JOIN_APP] = {"pool_size": participants}
+    return pools
+
+
+def make_app_class(*, participants: int = 0, pool_size: int = 1, on_ready=None):
+    """A Voilà application with the Danish registry on the landing page and per-notebook pools."""
+    import tornado.ioloop
+    from traitlets.config import Config
     from voila.app import Voila
 
     class AiskoleVoila(Voila):
         name = "aiskole-voila"
+
+        def __init__(self, **kwargs):
+            config = Config()
+            config.VoilaKernelManager.kernel_pools_config = pools_config(participants, pool_size)
+            super().__init__(config=config, **kwargs)
+
+        def start(self):
+            if on_ready is not None:
+                self._ready_check = tornado.ioloop.PeriodicCallback(self._check_ready, 500)
+                tornado.ioloop.IOLoop.current().add_callback(self._ready_check.start)
+            super().start()
+
+        def _check_ready(self):
+            """Call ``on_ready`` once, when the join app's pool of preheated kernels is full."""
+            pools = getattr(self.kernel_manager, "_pools", {})
+            pool = next((tasks for name, tasks in pools.items() if str(name).endswith(JOIN_APP)), None)
+            wanted = participants if participants > 0 else 0
+            if wanted == 0 or (pool is not None and len(pool) >= wanted and all(t.done() for t in pool)):
+                self._ready_check.stop()
+                on_ready()
 
         def initialize(self, argv=None):
             super().initialize(argv)
@@ -90,10 +124,19 @@ def make_app_class():
     return AiskoleVoila
 
 
-def serve(**options) -> None:
-    """Start the demo server in this process (blocks until Ctrl+C)."""
+def serve(*, participants: int = 0, on_ready=None, **options) -> None:
+    """Start the demo server in this process (blocks until Ctrl+C).
+
+    Parameters
+    ----------
+    participants
+        Size of the room: that many kernels are preheated for the join app.
+    on_ready
+        Called once when the room is ready (all join kernels preheated).
+    """
     _prepare_environment()
-    app_class = make_app_class()
+    pool_size = options.get("pool_size", 1)
+    app_class = make_app_class(participants=participants, pool_size=pool_size, on_ready=on_ready)
     app_class.launch_instance(argv=voila_argv(**options))
 
 
@@ -105,6 +148,7 @@ if __name__ == "__main__":  # pragma: no cover - used by the test suite as a sub
     parser.add_argument("--pool-size", type=int, default=1)
     parser.add_argument("--show-tracebacks", action="store_true")
     parser.add_argument("--cull-idle-timeout", type=int, default=2700)
+    parser.add_argument("--participants", type=int, default=0)
     args = parser.parse_args()
     sys.exit(
         serve(
@@ -112,5 +156,7 @@ if __name__ == "__main__":  # pragma: no cover - used by the test suite as a sub
             pool_size=args.pool_size,
             show_tracebacks=args.show_tracebacks,
             cull_idle_timeout=args.cull_idle_timeout,
+            participants=args.participants,
+            on_ready=lambda: print("AISKOLE READY", flush=True),
         )
     )

@@ -1,0 +1,202 @@
+"""The participant's view of a live workshop: join with a code, then answer the exercise in play.
+
+Participants open the join link (``deltag.ipynb?kode=K7FMQX``) or type the code. The view then shows the exercise
+the presenter has put in play and switches when the presenter switches. Every answer is stored through a
+:class:`~aiskole.store.BoundStore`, stamped with the workshop code and a random participant token: anonymous,
+and a participant who answers again replaces their earlier answer in the presenter's totals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import uuid
+from collections.abc import Callable
+from html import escape
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+from aiskole import workshop as ws
+from aiskole.store import BoundStore, Store, StoreError, Workshop, open_store
+from aiskole.widgets.base import ExerciseView
+
+log = logging.getLogger(__name__)
+
+#: Exercises a presenter can put in play: name -> (Danish label, module, view class). Imported on demand so a
+#: phone gets its first widget without waiting for matplotlib and friends.
+EXERCISES: dict[str, tuple[str, str, str]] = {
+    "poll": ("Afstemning", "aiskole.widgets.poll", "PollView"),
+    "quiz": ("Quiz", "aiskole.widgets.quiz", "QuizView"),
+    "dpia": ("Mini-DPIA", "aiskole.widgets.dpia", "DpiaView"),
+    "heatmap": ("Risiko-heatmap", "aiskole.widgets.heatmap", "HeatmapView"),
+    "canvas": ("Use-case-canvas", "aiskole.widgets.canvas", "CanvasView"),
+}
+
+JOIN_CSS = """
+.aiskole-join-code input { font-size: 28px !important; letter-spacing: 0.2em; text-transform: uppercase;
+  height: 52px; }
+.aiskole-join-banner { background: #eef3fb; border-left: 6px solid #1a5fb4; padding: 8px 12px; margin: 8px 0; }
+.aiskole-waiting { font-size: 1.15em; padding: 16px 0; }
+"""
+
+
+def code_from_query() -> str | None:
+    """The ``kode`` from the join link's query string, when running under Voilà; otherwise ``None``."""
+    try:
+        from voila.utils import get_query_string
+    except ImportError:  # pragma: no cover - voila is a dependency, but lessons may run elsewhere
+        return None
+    query = get_query_string() or ""
+    values = parse_qs(query).get("kode")
+    return values[0] if values else None
+
+
+class JoinView(ExerciseView):
+    """Join a workshop and answer the exercise in play.
+
+    Parameters
+    ----------
+    store_factory
+        Returns the shared store.
+    code
+        The join code from the link (may be ``None``: then the participant types it).
+    poll_seconds
+        How often the view checks whether the presenter has switched exercise.
+    """
+
+    def __init__(
+        self,
+        store_factory: Callable[[], Store] = open_store,
+        code: str | None = None,
+        *,
+        poll_seconds: float = 2.0,
+    ) -> None:
+        super().__init__(store_factory, extra_css=JOIN_CSS)
+        #: Random and anonymous: it only ties a participant's answers together so a new answer replaces the old.
+        self.participant = str(uuid.uuid4())
+        self.poll_seconds = poll_seconds
+        self.workshop: Workshop | None = None
+        self.active: str | None = None
+        self.exercise_view: ExerciseView | None = None
+        self._task: asyncio.Task | None = None
+        #: One view per exercise, kept when the presenter switches away and back, so nothing typed is lost.
+        self._views: dict[str, ExerciseView] = {}
+
+        self.code = w.Text(
+            value=code or "",
+            placeholder="fx K7FMQX",
+            description="Kode",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
+        self.code.add_class("aiskole-join-code")
+        self.join_button = w.Button(description="Deltag", button_style="primary")
+        self.join_button.on_click(lambda _b: self.guard(self.join)(self.code.value))
+        self.code.on_submit(lambda _t: self.guard(self.join)(self.code.value))
+        self.form = w.VBox(
+            [
+                w.HTML(
+                    "<h2>Deltag i workshoppen</h2><p>Skriv koden, som står på skærmen. Du er anonym – "
+                    "der gemmes intet navn.</p>"
+                ),
+                self.code,
+                self.join_button,
+            ]
+        )
+        self.banner = w.HTML()
+        self.area = w.VBox(layout=w.Layout(width="auto"))
+        self.widget = self._wrap([self.form, self.banner, self.area])
+        if code:
+            self.guard(self.join)(code)
+
+    # -- joining -------------------------------------------------------------------------------------
+
+    def join(self, typed: str) -> None:
+        """Join the workshop with this code, or explain in Danish why not."""
+        code = ws.normalise_code(typed)
+        workshop = self.store().get_workshop(code)
+        if workshop is None:
+            raise ValueError("Den kode findes ikke. Tjek, at du har skrevet den rigtigt, og prøv igen.")
+        if not workshop.is_open:
+            raise ValueError("Workshoppen er lukket. Tak fordi du var med!")
+        self.workshop = workshop
+        self.code.value = code
+        self.form.layout.display = "none"
+        self.clear_status()
+        self.banner.value = (
+            f'<div class="aiskole-join-banner"><strong>{escape(workshop.title)}</strong><br>'
+            "Du er med. Dine svar er anonyme. Svarer du igen, er det dit nyeste svar, der tæller.</div>"
+        )
+        self.check_state()
+        self._start_watching()
+
+    def check_state(self) -> None:
+        """Read the presenter's state once and show the exercise in play (used by the watcher and tests)."""
+        if self.workshop is None:
+            return
+        current = self.store().get_workshop(self.workshop.code)
+        if current is None or not current.is_open:
+            self._show_closed()
+            return
+        active = ws.WorkshopState.from_dict(current.state).active
+        if active != self.active or not self.area.children:
+            self._show(active)
+
+    def _show(self, active: str | None) -> None:
+        self.active = active
+        if active not in EXERCISES:
+            self.exercise_view = None
+            self.area.children = [
+                w.HTML(
+                    '<p class="aiskole-waiting" role="status">Venter på, at oplægsholderen starter en '
+                    "øvelse … Siden skifter af sig selv.</p>"
+                )
+            ]
+            return
+        if active not in self._views:
+            _label, module, cls = EXERCISES[active]
+            view_class = getattr(importlib.import_module(module), cls)
+            bound = BoundStore(self.store(), workshop_code=self.workshop.code, participant=self.participant)
+            self._views[active] = view_class(store_factory=lambda: bound, workshop_code=self.workshop.code)
+        self.exercise_view = self._views[active]
+        self.area.children = [self.exercise_view.widget]
+
+    def _show_closed(self) -> None:
+        self._stop_watching()
+        self.exercise_view = None
+        self.area.children = []
+        self.banner.value = (
+            '<div class="aiskole-join-banner" role="status">Workshoppen er slut. Tak fordi du var med!</div>'
+        )
+
+    # -- watching the presenter ------------------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return
+        if self._task is None and loop.is_running():
+            self._task = loop.create_task(self._watch())
+
+    def _stop_watching(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _watch(self) -> None:
+        while self.workshop is not None:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                self.check_state()
+            except StoreError as exc:
+                self.set_status(str(exc), error=True)
+            except Exception:  # noqa: BLE001 - the watcher must keep running
+                log.exception("join view: state check failed")
