@@ -79,3 +79,16 @@ def test_unreachable_store():
 
     view = JoinView(store_factory=broken, code="ACDEFG")
     assert "Databasen kan ikke nås" in view.status.value
+
+
+def test_in_a_workshop_the_poll_hides_results_and_lets_you_change_your_answer(workshop_store):
+    ws = workshop_store.create_workshop("Kick-off")
+    workshop_store.set_workshop_state(ws.code, {"active": "poll", "revealed": False, "approved_words": []})
+    view = JoinView(store_factory=lambda: workshop_store, code=ws.code)
+    poll = view.exercise_view
+    assert poll.show_button.layout.display == "none"
+    poll.answer.value = 3
+    poll.send_button.click()
+    assert poll.output.value == ""  # results only on the presenter's screen
+    assert "store skærm" in poll.status.value
+    assert not poll.send_button.disabled and poll.send_button.description == "Skift svar"

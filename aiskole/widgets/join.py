@@ -27,12 +27,15 @@ log = logging.getLogger(__name__)
 #: Exercises a presenter can put in play: name -> (Danish label, module, view class). Imported on demand so a
 #: phone gets its first widget without waiting for matplotlib and friends.
 EXERCISES: dict[str, tuple[str, str, str]] = {
-    "poll": ("Afstemning", "aiskole.widgets.poll", "PollView"),
+    "poll": ("Afstemning", "aiskole.widgets.poll", "PollView"),  # with in_workshop=True, see VIEW_OPTIONS
     "quiz": ("Quiz", "aiskole.widgets.quiz", "QuizView"),
     "dpia": ("Mini-DPIA", "aiskole.widgets.dpia", "DpiaView"),
     "heatmap": ("Risiko-heatmap", "aiskole.widgets.heatmap", "HeatmapView"),
     "canvas": ("Use-case-canvas", "aiskole.widgets.canvas", "CanvasView"),
 }
+
+#: Extra constructor options per exercise inside a workshop.
+VIEW_OPTIONS: dict[str, dict] = {"poll": {"in_workshop": True}}
 
 JOIN_CSS = """
 .aiskole-join-code input { font-size: 28px !important; letter-spacing: 0.2em; text-transform: uppercase;
@@ -159,7 +162,9 @@ class JoinView(ExerciseView):
             _label, module, cls = EXERCISES[active]
             view_class = getattr(importlib.import_module(module), cls)
             bound = BoundStore(self.store(), workshop_code=self.workshop.code, participant=self.participant)
-            self._views[active] = view_class(store_factory=lambda: bound, workshop_code=self.workshop.code)
+            self._views[active] = view_class(
+                store_factory=lambda: bound, workshop_code=self.workshop.code, **VIEW_OPTIONS.get(active, {})
+            )
         self.exercise_view = self._views[active]
         self.area.children = [self.exercise_view.widget]
 

@@ -67,6 +67,10 @@ class PollView(ExerciseView):
     workshop_code
         Store and show the answers of this workshop only (e.g. from a join link). Without it, answers are
         stored without a code and the results show every poll answer.
+    in_workshop
+        Inside a live workshop the results belong on the presenter's screen (hidden until revealed, so nobody
+        is influenced), and a participant may change their answer: then there is no results button and
+        "Send" stays available as "Skift svar".
     """
 
     def __init__(
@@ -74,6 +78,8 @@ class PollView(ExerciseView):
         store_factory: Callable[[], Store] = open_store,
         content: poll.PollContent | None = None,
         workshop_code: str | None = None,
+        *,
+        in_workshop: bool = False,
     ) -> None:
         super().__init__(store_factory, extra_css=CSS)
         self._content = content or poll.load_poll()
@@ -103,6 +109,9 @@ class PollView(ExerciseView):
         )
         self.show_button.on_click(self.guard(self.show_results))
         self.output = w.HTML()
+        self.in_workshop = in_workshop
+        if in_workshop:
+            self.show_button.layout.display = "none"
 
         self._code_problem: str | None = None
         try:
@@ -141,8 +150,12 @@ class PollView(ExerciseView):
         try:
             sent = self.guard(self.send)()
         finally:
-            # one answer per visit; after an error the user can correct and try again
-            self.send_button.disabled = sent is not None or self._code_problem is not None
+            # one answer per visit (in a workshop: change it as often as you like); after an error the user
+            # can correct and try again
+            once = sent is not None and not self.in_workshop
+            self.send_button.disabled = once or self._code_problem is not None
+            if sent is not None and self.in_workshop:
+                self.send_button.description = "Skift svar"
 
     def send(self) -> int:
         """Validate and store the answer, then show the results so far. Returns the submission id.
@@ -159,6 +172,12 @@ class PollView(ExerciseView):
             "poll", answers=vote.answers_dict(), result=vote.result_dict(), workshop_code=self.workshop_code
         )
         self.saved_id = submission_id
+        if self.in_workshop:
+            self.set_status(
+                "Tak! Dit svar er sendt. Resultaterne vises på den store skærm. Du kan skifte svar, så længe "
+                "afstemningen er åben."
+            )
+            return submission_id
         self.show_results()
         self.set_status("Tak! Dit svar er sendt. Tryk «Vis resultater» for at se de nyeste svar.")
         return submission_id

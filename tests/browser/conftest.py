@@ -44,8 +44,10 @@ class VoilaServer:
     process: subprocess.Popen = field(repr=False)
 
 
-def start_voila(tmp: Path, database_url: str) -> VoilaServer:
-    port = _free_port()
+def start_voila(
+    tmp: Path, database_url: str, *, participants: int = 0, port: int | None = None
+) -> VoilaServer:
+    port = port or _free_port()
     log = tmp / f"voila-{port}.log"
     env = {**os.environ, "AISKOLE_DATA_DIR": str(tmp / "data"), "AISKOLE_DATABASE_URL": database_url}
     process = subprocess.Popen(
@@ -59,8 +61,10 @@ def start_voila(tmp: Path, database_url: str) -> VoilaServer:
             "1",
             "--cull-idle-timeout",
             "120",
+            "--participants",
+            str(participants),
         ],
-        stdout=log.open("w"),
+        stdout=log.open("a"),
         stderr=subprocess.STDOUT,
         env=env,
         start_new_session=True,
@@ -78,6 +82,16 @@ def start_voila(tmp: Path, database_url: str) -> VoilaServer:
             raise RuntimeError(f"Voilà did not start:\n{log.read_text()}")
         time.sleep(0.25)
     return VoilaServer(url=url, database_url=database_url, log=log, process=process)
+
+
+def wait_until_ready(server: VoilaServer, timeout: float = 120) -> float:
+    """Wait for the server's "room is ready" signal (all join kernels preheated); returns the seconds waited."""
+    start = time.time()
+    while "AISKOLE READY" not in server.log.read_text():
+        if server.process.poll() is not None or time.time() - start > timeout:
+            raise RuntimeError(f"the room never got ready:\n{server.log.read_text()}")
+        time.sleep(0.25)
+    return time.time() - start
 
 
 def stop_voila(server: VoilaServer) -> None:

@@ -1,0 +1,708 @@
+"""The presenter's screen for a live workshop, and an info-screen mode for the office's screens.
+
+:class:`PresenterView` creates (or reopens) a workshop, shows the join code, link and QR code large, puts one
+exercise "in play", hides or reveals the results, lets the presenter approve participants' words before they
+are shown, and closes the workshop. The results refresh by themselves: an asyncio task on the kernel's event
+loop re-reads the store every half second (the read runs in a worker thread, so the kernel never blocks) and
+updates the results only when they changed. The task stops when the view is closed and never dies on an error:
+it logs, shows a Danish status and tries again.
+
+:class:`InfoScreenView` shows one workshop's revealed results full-screen, one exercise at a time, rotating.
+
+Aggregation and HTML are :mod:`aiskole.live`; the widgets only read the store and show what it returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from aiskole import live
+from aiskole.settings import Settings, get_settings
+from aiskole.store import Store, StoreError, open_store
+from aiskole.widgets.base import ExerciseView
+from aiskole.workshop import WorkshopState, join_url, normalise_code, qr_svg
+
+log = logging.getLogger("aiskole.widgets.presenter")
+
+#: Seconds between two reads of the store on the presenter's screen.
+REFRESH_SECONDS = 0.5
+#: Seconds each exercise stays on an info screen.
+ROTATE_SECONDS = 15
+
+OFFLINE = (
+    "Databasen kan ikke nås lige nu, så resultaterne står stille. De opdateres af sig selv, "
+    "så snart forbindelsen er tilbage."
+)
+BACK_ONLINE = "Forbindelsen til databasen er tilbage. Resultaterne opdateres igen."
+NOT_UPDATED = "Resultaterne kunne ikke opdateres. Der prøves igen af sig selv."
+
+CSS = """
+#rendered_cells:has(.aiskole-wide) { max-width: none; }
+.aiskole.aiskole-wide { max-width: none; }
+.aiskole-presenter-setup { flex-wrap: wrap; gap: 8px 16px; align-items: flex-end; margin: 8px 0; }
+.aiskole-presenter-setup .widget-text input, .aiskole-presenter-setup select { min-height: 40px; }
+.aiskole-presenter-controls { flex-wrap: wrap; gap: 8px 24px; align-items: center; margin: 4px 0 12px;
+  padding: 8px 0; border-bottom: 2px solid #d0d0d0; }
+.aiskole-presenter-controls .widget-toggle-buttons .widget-toggle-button { min-height: 44px; font-size: 17px;
+  width: auto; padding: 0 16px; }
+.aiskole-presenter-controls .widget-toggle-buttons .mod-active { font-weight: 700; }
+.aiskole-presenter-main { display: flex; flex-wrap: wrap; gap: 24px 40px; align-items: flex-start; width: 100%; }
+.aiskole-presenter-join { flex: 0 0 400px; max-width: 100%; }
+.aiskole-presenter-results { flex: 1 1 560px; min-width: 0; }
+.aiskole-join { text-align: center; border: 3px solid #1b1b1b; border-radius: 12px; padding: 16px; }
+.aiskole-join-title { font-size: 24px; font-weight: 700; margin: 0 0 8px; overflow-wrap: anywhere; }
+.aiskole-join-lead { font-size: 30px; font-weight: 700; margin: 0 0 8px; }
+.aiskole-join-qr svg { display: block; width: 300px; max-width: 100%; height: auto; margin: 0 auto; }
+.aiskole-join-step { font-size: 22px; margin: 8px 0 0; }
+.aiskole-join-url { font-size: 22px; font-weight: 700; overflow-wrap: anywhere; margin: 2px 0 0; }
+.aiskole-join-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 88px;
+  font-weight: 800; letter-spacing: 0.08em; line-height: 1.05; margin: 4px 0 0; }
+.aiskole-presenter-noexercise { font-size: 34px; margin: 24px 0; }
+.aiskole-moderation { border: 2px dashed #5c4400; border-radius: 8px; padding: 8px 12px; margin: 12px 0;
+  background: #fffbe8; }
+.aiskole-moderation-row { align-items: center; gap: 12px; flex-wrap: wrap; border-bottom: 1px solid #e2d9a8;
+  padding: 4px 0; }
+.aiskole-moderation-word { font-size: 20px; overflow-wrap: anywhere; }
+.aiskole-presenter-close { flex-wrap: wrap; gap: 8px 16px; align-items: center; margin: 24px 0 8px; }
+.aiskole-confirm { border: 3px solid #7a1d14; background: #fbe3e0; border-radius: 8px; padding: 8px 12px;
+  flex-wrap: wrap; gap: 8px 16px; align-items: center; }
+.aiskole-info .aiskole-live { font-size: 32px; }
+.aiskole-info .aiskole-live h2 { font-size: 52px; }
+.aiskole-info .aiskole-live-number { font-size: 110px; }
+.aiskole-info-head { font-size: 26px; color: #333; margin: 0 0 8px; }
+.aiskole-info-foot { font-size: 22px; color: #333; margin: 16px 0 0; }
+"""
+
+
+def _box(children: list[w.Widget], css_class: str, *, vertical: bool = False) -> w.Box:
+    box = (w.VBox if vertical else w.HBox)(children, layout=w.Layout(width="auto", max_width="100%"))
+    box.add_class(css_class)
+    return box
+
+
+def _show(widget: w.Widget, visible: bool) -> None:
+    widget.layout.display = None if visible else "none"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What one refresh reads: the workshop, the exercise in play and the state it is rendered with."""
+
+    code: str
+    active: str | None
+    state: WorkshopState
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    html: str
+    pending: tuple[tuple[str, int], ...]
+    result: live.LiveResult | None
+
+
+class _LiveRefresh:
+    """A loop on the kernel's event loop that calls ``view._tick_async()`` until the view is closed."""
+
+    def __init__(self, view: Any, interval: float) -> None:
+        self.view = view
+        self.interval = interval
+        self.task: asyncio.Task | None = None
+        self.stopped = False
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no running event loop (plain Python, tests): refresh() is called by hand
+        self.task = loop.create_task(self._run())
+
+    def done(self) -> bool:
+        return self.stopped or self.view.widget.comm is None
+
+    async def _run(self) -> None:
+        while not self.done():
+            try:
+                await self.view._tick_async()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the loop must survive anything; _tick_async reports errors
+                log.exception("%s: live refresh failed", type(self.view).__name__)
+            await asyncio.sleep(self.interval)
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+
+class _LiveView(ExerciseView):
+    """What the presenter and the info screen share: a job read in a worker thread, applied on the loop."""
+
+    def _init_live(self, interval: float, live_refresh: bool) -> None:
+        self._failing = False
+        self._live = _LiveRefresh(self, interval) if live_refresh else None
+
+    def _job(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _compute(self, job: Any) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _apply(self, job: Any, outcome: Any) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def refresh(self) -> bool:
+        """One synchronous update. Returns True when what is shown changed."""
+        job = self._job()
+        if job is None:
+            return False
+        try:
+            outcome = self._compute(job)
+        except Exception as exc:  # noqa: BLE001 - reported in Danish, retried at the next refresh
+            self._failed(exc)
+            return False
+        return self._apply(job, outcome)
+
+    async def _tick_async(self) -> None:
+        job = self._job()
+        if job is None:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(None, self._compute, job)
+        except Exception as exc:  # noqa: BLE001 - reported in Danish, retried at the next refresh
+            self._failed(exc)
+            return
+        self._apply(job, outcome)
+
+    def _failed(self, exc: Exception) -> None:
+        if not self._failing:  # log once per outage, not twice a second
+            log.warning("%s: refresh failed", type(self).__name__, exc_info=exc)
+        self._failing = True
+        self.set_status(OFFLINE if isinstance(exc, StoreError) else NOT_UPDATED, error=True)
+
+    def _succeeded(self) -> None:
+        if self._failing:
+            self._failing = False
+            self.set_status(BACK_ONLINE)
+
+    def close(self) -> None:
+        """Stop the live refresh and close the view's widgets."""
+        if self._live is not None:
+            self._live.stop()
+        self.widget.close()
+
+
+# --- the presenter -----------------------------------------------------------------------------------------
+
+EXERCISE_OPTIONS = [("Ingen", ""), *((name, code) for code, name in live.EXERCISE_NAMES.items())]
+_TEXTS = {"poll": "ord", "canvas": "titler"}
+
+
+class PresenterView(_LiveView):
+    """The presenter's screen of a live workshop.
+
+    Parameters
+    ----------
+    store_factory
+        Returns the store. Defaults to :func:`aiskole.store.open_store`.
+    settings
+        For the public URL in the join link and the retention period (defaults to the environment's).
+    interval
+        Seconds between two reads of the store while the view is shown.
+    live_refresh
+        Start the refresh loop on the running event loop (there is none outside a kernel; tests call
+        :meth:`refresh`).
+    """
+
+    def __init__(
+        self,
+        store_factory: Callable[[], Store] = open_store,
+        *,
+        settings: Settings | None = None,
+        interval: float = REFRESH_SECONDS,
+        live_refresh: bool = True,
+    ) -> None:
+        super().__init__(store_factory, extra_css=live.LIVE_CSS + CSS)
+        self._settings = settings or get_settings()
+        self.code: str | None = None
+        self.title: str | None = None
+        self.state = WorkshopState()
+        self.result: live.LiveResult | None = None
+        self.pending: tuple[tuple[str, int], ...] = ()
+        self._syncing = False
+
+        # -- choose or create a workshop
+        self.title_input = w.Text(
+            description="Titel på workshoppen",
+            placeholder="fx Frokostdemo, Teknik og Miljø",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="460px", max_width="100%"),
+        )
+        self.create_button = w.Button(description="Opret workshop", button_style="primary")
+        self.create_button.on_click(self.guard(self.create))
+        self.choose = w.Dropdown(
+            description="Eller fortsæt en åben workshop",
+            options=[("Vælg en workshop …", "")],
+            value="",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
+        self.choose.observe(self.guard(self._on_choose), names="value")
+        self.setup = _box(
+            [
+                w.HTML("<h2>Præsentation: live-workshop</h2>"),
+                _box([self.title_input, self.create_button], "aiskole-presenter-setup"),
+                _box([self.choose], "aiskole-presenter-setup"),
+            ],
+            "aiskole-presenter-start",
+            vertical=True,
+        )
+
+        # -- the workshop in progress
+        self.exercise = w.ToggleButtons(
+            options=EXERCISE_OPTIONS,
+            value="",
+            description="Øvelse i spil:",
+            style={"description_width": "initial"},
+            tooltips=["Ingen øvelse", *(f"Sæt {name} i spil" for _, name in EXERCISE_OPTIONS[1:])],
+        )
+        self.exercise.observe(self.guard(self._on_exercise), names="value")
+        self.reveal = w.ToggleButton(value=False, description="Vis resultater", button_style="info")
+        self.reveal.observe(self.guard(self._on_reveal), names="value")
+        self.join = w.HTML()
+        self.results = w.HTML()
+        self.moderation_toggle = w.ToggleButton(value=False, description="Godkend ord (0 venter)")
+        self.moderation_toggle.observe(self.guard(self._on_moderation_toggle), names="value")
+        self.moderation_list = w.VBox(layout=w.Layout(width="auto", max_width="100%"))
+        self.moderation = _box(
+            [
+                w.HTML(
+                    '<p class="aiskole-basis">Deltagernes ord vises først på skærmen, når du har godkendt dem. '
+                    "Listen herunder kan alle se, hvis din skærm vises på projektoren – skjul den igen, "
+                    "når du er færdig.</p>"
+                ),
+                self.moderation_list,
+            ],
+            "aiskole-moderation",
+            vertical=True,
+        )
+        _show(self.moderation, False)
+
+        self.switch_button = w.Button(description="Skift workshop", tooltip="Vælg en anden workshop")
+        self.switch_button.on_click(self.guard(self.leave))
+        self.close_button = w.Button(
+            description="Luk workshop", button_style="danger", tooltip="Koden holder op med at virke"
+        )
+        self.close_button.on_click(self.guard(self._ask_close))
+        self.confirm_yes = w.Button(description="Ja, luk workshoppen", button_style="danger")
+        self.confirm_yes.on_click(self.guard(self.close_workshop))
+        self.confirm_no = w.Button(description="Fortryd")
+        self.confirm_no.on_click(self.guard(self._cancel_close))
+        self.confirm = _box(
+            [
+                w.HTML(
+                    "<p><strong>Vil du lukke workshoppen?</strong> Koden holder op med at virke, så ingen "
+                    "kan deltage eller svare mere. Svarene bliver gemt i opbevaringsperioden.</p>"
+                ),
+                self.confirm_yes,
+                self.confirm_no,
+            ],
+            "aiskole-confirm",
+        )
+        _show(self.confirm, False)
+
+        self.session = _box(
+            [
+                _box([self.exercise, self.reveal], "aiskole-presenter-controls"),
+                _box(
+                    [
+                        _box([self.join], "aiskole-presenter-join", vertical=True),
+                        _box([self.results], "aiskole-presenter-results", vertical=True),
+                    ],
+                    "aiskole-presenter-main",
+                ),
+                self.moderation_toggle,
+                self.moderation,
+                _box([self.switch_button, self.close_button], "aiskole-presenter-close"),
+                self.confirm,
+            ],
+            "aiskole-presenter-session",
+            vertical=True,
+        )
+        _show(self.session, False)
+
+        self.widget = self._wrap([self.setup, self.session])
+        self.widget.add_class("aiskole-wide")
+        self.widget.add_class("aiskole-presenter")
+        self.guard(self.load_workshops)()
+        self._init_live(interval, live_refresh)
+
+    # -- workshops ----------------------------------------------------------------------------------------
+
+    def load_workshops(self) -> list[tuple[str, str]]:
+        """Fill the list of open workshops (newest first)."""
+        open_ones = [
+            (f"{ws.title} – {ws.code}", ws.code) for ws in self.store().list_workshops() if ws.is_open
+        ]
+        self._syncing = True
+        try:
+            self.choose.options = [("Vælg en workshop …", ""), *open_ones]
+            self.choose.value = ""
+        finally:
+            self._syncing = False
+        return open_ones
+
+    def create(self, _button=None) -> str:
+        """Create a workshop with the typed title and open it. Returns the join code."""
+        workshop = self.store().create_workshop(
+            self.title_input.value, retention_days=self._settings.retention_days
+        )
+        self.title_input.value = ""
+        self.open(workshop.code)
+        self.set_status(f"Workshoppen er oprettet. Koden er {workshop.code}.")
+        return workshop.code
+
+    def _on_choose(self, change) -> None:
+        if self._syncing or not change["new"]:
+            return
+        self.open(change["new"])
+
+    def open(self, code: str) -> None:
+        """Show a workshop: its join code, link and QR code, the exercise in play and the results."""
+        workshop = self.store().get_workshop(code)
+        if workshop is None or not workshop.is_open:
+            raise ValueError(f"Workshoppen {code} findes ikke eller er lukket.")
+        self.code = workshop.code
+        self.title = workshop.title
+        self.state = WorkshopState.from_dict(workshop.state)
+        self._sync_controls()
+        url = join_url(self._settings.public_url, workshop.code)
+        spelled = " ".join(workshop.code)
+        self.join.value = (
+            '<div class="aiskole-join">'
+            f'<p class="aiskole-join-title">{escape(workshop.title)}</p>'
+            '<p class="aiskole-join-lead">Deltag på mobilen</p>'
+            f'<div class="aiskole-join-qr" role="img" aria-label="QR-kode til {escape(url)}">{qr_svg(url)}</div>'
+            '<p class="aiskole-join-step">Scan koden – eller gå til</p>'
+            f'<p class="aiskole-join-url">{escape(url)}</p>'
+            '<p class="aiskole-join-step">og skriv koden</p>'
+            f'<p class="aiskole-join-code" aria-label="Koden er {escape(spelled)}">{escape(workshop.code)}</p>'
+            "</div>"
+        )
+        self.pending = ()
+        self._render_moderation()
+        _show(self.setup, False)
+        _show(self.confirm, False)
+        _show(self.session, True)
+        self.clear_status()
+        self.refresh()
+
+    def leave(self, _button=None) -> None:
+        """Back to choosing a workshop (the workshop stays open)."""
+        self.code = None
+        self.results.value = ""
+        _show(self.session, False)
+        _show(self.setup, True)
+        self.clear_status()
+        self.load_workshops()
+
+    def _ask_close(self, _button=None) -> None:
+        _show(self.confirm, True)
+
+    def _cancel_close(self, _button=None) -> None:
+        _show(self.confirm, False)
+
+    def close_workshop(self, _button=None) -> None:
+        """Close the workshop for good: its code no longer lets anyone in."""
+        code = self.code
+        if code is None:
+            return
+        if not self.store().close_workshop(code):
+            raise ValueError(f"Workshoppen {code} findes ikke længere.")
+        self.leave()
+        self.set_status(f"Workshoppen {code} er lukket. Koden virker ikke længere.")
+
+    # -- the presenter's state ----------------------------------------------------------------------------
+
+    def _sync_controls(self) -> None:
+        self._syncing = True
+        try:
+            self.exercise.value = self.state.active if self.state.active in live.EXERCISE_NAMES else ""
+            self.reveal.value = self.state.revealed
+            self._label_reveal()
+        finally:
+            self._syncing = False
+
+    def _label_reveal(self) -> None:
+        shown = self.reveal.value
+        self.reveal.description = "Skjul resultater" if shown else "Vis resultater"
+        self.reveal.disabled = not self.exercise.value
+
+    def _save_state(self, **changes: Any) -> None:
+        """Store the new state; on failure show the stored state again (the error reaches the status line)."""
+        new = dataclasses.replace(self.state, **changes)
+        try:
+            if self.code is None or not self.store().set_workshop_state(self.code, new.to_dict()):
+                raise ValueError("Workshoppen findes ikke længere. Vælg eller opret en ny.")
+        except Exception:
+            self._sync_controls()
+            raise
+        self.state = new
+        self._sync_controls()
+
+    def _on_exercise(self, change) -> None:
+        if self._syncing:
+            return
+        # A new exercise starts hidden: the audience answers first, then the presenter reveals.
+        self._save_state(active=change["new"] or None, revealed=False)
+        self.refresh()
+
+    def _on_reveal(self, change) -> None:
+        if self._syncing:
+            return
+        self._save_state(revealed=bool(change["new"]))
+        self.refresh()
+
+    def set_exercise(self, exercise: str | None) -> None:
+        """Put an exercise in play (``None``: none), as the buttons do."""
+        self.exercise.value = exercise or ""
+
+    def set_revealed(self, revealed: bool) -> None:
+        self.reveal.value = revealed
+
+    def approve(self, text: str) -> None:
+        """Approve a participant's word (or canvas title): from now on it may be shown."""
+        key = live.normalise_text(text)
+        if key is None or key in self.state.approved_words:
+            return
+        self._save_state(approved_words=(*self.state.approved_words, key))
+        self.refresh()
+
+    # -- moderation ---------------------------------------------------------------------------------------
+
+    def _on_moderation_toggle(self, _change) -> None:
+        self._label_moderation()
+
+    def _label_moderation(self) -> None:
+        noun = _TEXTS.get(self.state.active or "", "ord")
+        count = len(self.pending)
+        if self.moderation_toggle.value:
+            self.moderation_toggle.description = f"Skjul listen ({count} venter)"
+        else:
+            self.moderation_toggle.description = f"Godkend {noun} ({count} venter)"
+        has_texts = self.state.active in _TEXTS
+        _show(self.moderation_toggle, has_texts)
+        _show(self.moderation, has_texts and self.moderation_toggle.value)
+
+    def _render_moderation(self) -> None:
+        rows = []
+        for text, count in self.pending:
+            button = w.Button(description="Godkend", button_style="success", tooltip="Vis det på skærmen")
+            button.on_click(self.guard(lambda _b, text=text: self.approve(text)))
+            times = "1 gang" if count == 1 else f"{count} gange"
+            label = w.HTML(f'<span class="aiskole-moderation-word">{escape(text)} ({times})</span>')
+            rows.append(_box([button, label], "aiskole-moderation-row"))
+        if not rows:
+            rows = [w.HTML("<p>Intet venter på godkendelse.</p>")]
+        self.moderation_list.children = rows
+        self._label_moderation()
+
+    # -- live results -------------------------------------------------------------------------------------
+
+    def _job(self) -> _Job | None:
+        if self.code is None:
+            return None
+        return _Job(self.code, self.state.active, self.state)
+
+    def _compute(self, job: _Job) -> _Outcome:
+        if job.active not in live.EXERCISE_NAMES:
+            html = (
+                '<p class="aiskole-presenter-noexercise">Ingen øvelse er i spil lige nu. '
+                "Deltagerne kan allerede gå ind med koden.</p>"
+            )
+            # still read the store, so an unreachable database is noticed while nothing is in play
+            self.store().get_workshop(job.code)
+            return _Outcome(html, (), None)
+        rows = self.store().list_submissions(exercise=job.active, workshop_code=job.code)
+        result = live.aggregate(job.active, rows, job.state)
+        return _Outcome(live.render_html(result, job.state.revealed), result.pending, result)
+
+    def _apply(self, job: _Job, outcome: _Outcome) -> bool:
+        self._succeeded()
+        if job != self._job():
+            return False  # the presenter changed something while this was read; the next refresh shows it
+        self.result = outcome.result
+        changed = False
+        if self.results.value != outcome.html:
+            self.results.value = outcome.html
+            changed = True
+        if self.pending != outcome.pending:
+            self.pending = outcome.pending
+            self._render_moderation()
+        else:
+            self._label_moderation()
+        return changed
+
+
+# --- the info screen ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _InfoJob:
+    code: str
+    current: str | None
+    advance: bool
+
+
+@dataclass(frozen=True)
+class _InfoOutcome:
+    exercise: str | None
+    html: str
+
+
+class InfoScreenView(_LiveView):
+    """Full-screen results of one workshop for an info screen: one exercise at a time, rotating.
+
+    Only revealed-style results and approved words are shown; there is nothing to moderate or control.
+
+    Parameters
+    ----------
+    seconds
+        How long each exercise is shown (default 15).
+    interval
+        Seconds between two reads of the store.
+    """
+
+    def __init__(
+        self,
+        store_factory: Callable[[], Store] = open_store,
+        *,
+        seconds: float = ROTATE_SECONDS,
+        interval: float = 1.0,
+        live_refresh: bool = True,
+    ) -> None:
+        super().__init__(store_factory, extra_css=live.LIVE_CSS + CSS)
+        self.seconds = seconds
+        self.code: str | None = None
+        self.current: str | None = None
+        self._shown_at = 0.0
+        self._advance_next = False
+
+        self.code_input = w.Text(
+            description="Workshopkode",
+            placeholder="fx K7FMQX",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="320px", max_width="100%"),
+        )
+        self.code_input.on_submit(self.guard(lambda _t: self.show()))
+        self.show_button = w.Button(description="Vis", button_style="primary")
+        self.show_button.on_click(self.guard(lambda _b: self.show()))
+        self.form = _box(
+            [
+                w.HTML(
+                    "<h2>Infoskærm</h2><p>Skriv koden til workshoppen. Skærmen viser resultaterne – én øvelse ad "
+                    f"gangen, og skifter hvert {int(seconds)}. sekund.</p>"
+                ),
+                _box([self.code_input, self.show_button], "aiskole-presenter-setup"),
+            ],
+            "aiskole-info-form",
+            vertical=True,
+        )
+        self.screen = w.HTML()
+        self.change_button = w.Button(description="Skift workshop")
+        self.change_button.on_click(self.guard(lambda _b: self.stop()))
+        _show(self.change_button, False)
+        self.widget = self._wrap([self.form, self.screen, self.change_button])
+        self.widget.add_class("aiskole-wide")
+        self.widget.add_class("aiskole-info")
+        self._init_live(interval, live_refresh)
+
+    def show(self) -> None:
+        """Start showing the workshop whose code is typed."""
+        code = normalise_code(self.code_input.value)
+        workshop = self.store().get_workshop(code)
+        if workshop is None:
+            raise ValueError(f"Der findes ingen workshop med koden {code}. Tjek koden, og prøv igen.")
+        self.code = code
+        self.current = None
+        self.screen.value = ""
+        _show(self.form, False)
+        _show(self.change_button, True)
+        self.clear_status()
+        self.refresh()
+
+    def stop(self) -> None:
+        """Back to the code field."""
+        self.code = None
+        self.current = None
+        self.screen.value = ""
+        _show(self.form, True)
+        _show(self.change_button, False)
+
+    def advance(self) -> None:
+        """Show the next exercise at the next refresh (the loop does this every ``seconds``)."""
+        self._advance_next = True
+
+    async def _tick_async(self) -> None:
+        if self.current is not None and time.monotonic() - self._shown_at >= self.seconds:
+            self._advance_next = True
+        await super()._tick_async()
+
+    def _job(self) -> _InfoJob | None:
+        if self.code is None:
+            return None
+        return _InfoJob(self.code, self.current, self._advance_next)
+
+    def _compute(self, job: _InfoJob) -> _InfoOutcome:
+        store = self.store()
+        workshop = store.get_workshop(job.code)
+        if workshop is None:
+            return _InfoOutcome(None, '<p class="aiskole-live-empty">Workshoppen findes ikke længere.</p>')
+        rows = store.list_submissions(workshop_code=job.code)
+        available = live.exercises_with_answers(rows)
+        title = f'<p class="aiskole-info-head">{escape(workshop.title)}</p>'
+        if not available:
+            return _InfoOutcome(
+                None, title + '<p class="aiskole-live-empty">Der er ingen svar i workshoppen endnu.</p>'
+            )
+        if job.current in available:
+            index = available.index(job.current)
+            if job.advance:
+                index = (index + 1) % len(available)
+        else:
+            index = 0
+        exercise = available[index]
+        state = WorkshopState.from_dict(workshop.state)
+        result = live.aggregate(exercise, rows, state)
+        foot = (
+            f'<p class="aiskole-info-foot">{escape(live.EXERCISE_NAMES[exercise])} · {index + 1} af '
+            f"{len(available)} · skifter hvert {int(self.seconds)}. sekund</p>"
+            if len(available) > 1
+            else ""
+        )
+        return _InfoOutcome(exercise, title + live.render_html(result, revealed=True) + foot)
+
+    def _apply(self, job: _InfoJob, outcome: _InfoOutcome) -> bool:
+        self._succeeded()
+        if job.code != self.code:
+            return False
+        if job.advance:
+            self._advance_next = False
+        if outcome.exercise != self.current or job.advance:
+            self._shown_at = time.monotonic()
+        self.current = outcome.exercise
+        if self.screen.value == outcome.html:
+            return False
+        self.screen.value = outcome.html
+        return True
+
+
+__all__ = ["InfoScreenView", "PresenterView"]

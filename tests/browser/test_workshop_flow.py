@@ -1,0 +1,80 @@
+"""A live workshop in Chromium: phones join by link, answer, and nothing confirmed is lost on a crash."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+import pytest
+from playwright.sync_api import expect
+
+from aiskole.store import Store
+from aiskole.workshop import join_url
+from tests.browser.conftest import PHONE, XSS_PAYLOADS, screenshot, start_voila, stop_voila, wait_until_ready
+
+pytestmark = pytest.mark.browser
+
+
+def answer_poll(watched, value_label: str, word: str) -> None:
+    page = watched.page
+    page.get_by_role("radio", name=re.compile(value_label)).check()
+    page.get_by_role("textbox").last.fill(word)
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Tak! Dit svar er sendt")).to_be_visible()
+
+
+def test_join_by_link_answer_survive_sigkill_and_continue(tmp_path, open_page):
+    """Kill the server with SIGKILL mid-workshop: is every answer a participant saw confirmed still there, and
+    can the workshop go on after a restart?"""
+    url = f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}"
+    server = start_voila(tmp_path, url, participants=3)
+    try:
+        wait_until_ready(server)
+        store = Store(url)
+        store.migrate()
+        workshop = store.create_workshop("Frokostdemo")
+        store.set_workshop_state(workshop.code, {"active": "poll", "revealed": False, "approved_words": []})
+
+        phones = [open_page(PHONE) for _ in range(3)]
+        for phone, payload in zip(phones, [*XSS_PAYLOADS, "tryg"], strict=True):
+            phone.page.goto(join_url(server.url, workshop.code), wait_until="commit")
+            expect(phone.page.get_by_text("Frokostdemo")).to_be_visible()
+            answer_poll(phone, "Tryg og motiveret", payload[:30])
+        screenshot(phones[0].page, "workshop-participant-375")
+        for phone in phones:
+            phone.assert_clean()
+            phone.assert_no_xss()
+        confirmed = {r.id for r in store.list_submissions(workshop_code=workshop.code)}
+        assert len(confirmed) == 3
+
+        os.killpg(server.process.pid, signal.SIGKILL)  # the laptop's server dies, kernels and all
+        server.process.wait(timeout=10)
+
+        port = int(server.url.rsplit(":", 1)[1].strip("/"))
+        server = start_voila(tmp_path, url, participants=3, port=port)
+        wait_until_ready(server)
+        after = {r.id for r in store.list_submissions(workshop_code=workshop.code)}
+        assert confirmed <= after  # nothing confirmed was lost
+
+        phone = phones[0]
+        phone.page.goto(join_url(server.url, workshop.code), wait_until="commit")
+        expect(phone.page.get_by_text("Frokostdemo")).to_be_visible()
+        answer_poll(phone, "Utryg", "igen")
+        assert len(store.list_submissions(workshop_code=workshop.code)) == 4  # the workshop continues
+        store.dispose()
+    finally:
+        stop_voila(server)
+
+
+def test_typed_unknown_code_is_explained(voila_sqlite, open_page):
+    watched = open_page(PHONE)
+    page = watched.page
+    watched.open_app(voila_sqlite, "deltag.ipynb")
+    page.get_by_role("textbox", name="Kode").fill("ACDEFG")
+    page.get_by_role("button", name="Deltag").click()
+    expect(page.get_by_role("alert")).to_contain_text("Den kode findes ikke")
+    expect(page.get_by_role("textbox", name="Kode")).to_have_value("ACDEFG")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    screenshot(page, "workshop-join-375")
+    watched.assert_clean()
