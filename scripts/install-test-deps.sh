@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need, when they are missing: Chromium (browser tests and PDF)
-# and PostgreSQL (the tests start their own throwaway server from its binaries).
+# Install the Debian packages the tests need, when they are missing: Chromium (browser tests and PDF),
+# PostgreSQL (the tests start their own throwaway server from its binaries) and nginx (the reverse-proxy
+# configuration in deploy/nginx is tested for real).
 set -euo pipefail
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v openssl >/dev/null || need+=(openssl)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 
 if ((${#need[@]})); then
