@@ -14,9 +14,16 @@ class App:
     notebook: str
     title: str
     description: str
+    #: "alle" are listed for everybody; "oplægsholder" under the facilitator's heading on the landing page.
+    audience: str = "alle"
 
 
 APPS: tuple[App, ...] = (
+    App(
+        notebook="deltag.ipynb",
+        title="Deltag i en workshop",
+        description="Har du fået en kode? Skriv den her, og svar med på din telefon – anonymt.",
+    ),
     App(
         notebook="afstemning.ipynb",
         title="Kick-off-afstemning",
@@ -56,5 +63,17 @@ APPS: tuple[App, ...] = (
         notebook="historiebank.ipynb",
         title="Historiebank",
         description="Saml kollegers citater om AI – med samtykke – og hent dem til nyhedsbrevet.",
+    ),
+    App(
+        notebook="praesentation.ipynb",
+        title="Præsentation (live-workshop)",
+        description="Opret en workshop, vis kode og QR-kode, sæt en øvelse i spil, og se svarene live.",
+        audience="oplægsholder",
+    ),
+    App(
+        notebook="infoskaerm.ipynb",
+        title="Infoskærm",
+        description="Vis resultaterne fra en workshop på kontorets infoskærm – én øvelse ad gangen.",
+        audience="oplægsholder",
     ),
 )

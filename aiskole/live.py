@@ -450,6 +450,7 @@ def exercises_with_answers(submissions: Iterable[Any]) -> tuple[str, ...]:
 #: Projector-sized styles for :func:`render_html` (the views add them with ``extra_css``).
 LIVE_CSS = """
 .aiskole-live { font-size: 26px; line-height: 1.3; color: #1b1b1b; }
+.aiskole-live table { font-size: inherit; }
 .aiskole-live h2 { font-size: 40px; margin: 0 0 12px; line-height: 1.15; }
 .aiskole-live h3 { font-size: 30px; margin: 20px 0 8px; }
 .aiskole-live-kicker { font-size: 24px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.06em;
@@ -737,7 +738,7 @@ def _render_canvas(r: CanvasLive) -> str:
         teams = "".join(_team_line(t) for t in r.teams if t.stopped)
         what = "1 idé" if r.stopped == 1 else f"{r.stopped} idéer"
         stop = (
-            f'<div class="aiskole-live-stop"><h3><span aria-hidden="true">⛔</span> STOP – ikke placeret: {what}</h3>'
+            f'<div class="aiskole-live-stop"><h3>STOP – ikke placeret: {what}</h3>'
             f'<p class="aiskole-live-note">Et juridisk stop (fx forbudt AI-praksis eller personoplysninger i en '
             f"offentlig AI-tjeneste) går forud for point.</p><ul>{teams}</ul></div>"
         )

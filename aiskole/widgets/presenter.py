@@ -46,7 +46,10 @@ BACK_ONLINE = "Forbindelsen til databasen er tilbage. Resultaterne opdateres ige
 NOT_UPDATED = "Resultaterne kunne ikke opdateres. Der prøves igen af sig selv."
 
 CSS = """
-#rendered_cells:has(.aiskole-wide) { max-width: none; }
+/* Voilà's page is 820 px wide; a projector screen uses the full width. Lumino has already laid the page out
+   (inline left/width) when this stylesheet arrives, hence !important. */
+#rendered_cells:has(.aiskole-wide) { max-width: none; width: 100% !important; left: 0 !important;
+  padding: 8px 24px 32px; }
 .aiskole.aiskole-wide { max-width: none; }
 .aiskole-presenter-setup { flex-wrap: wrap; gap: 8px 16px; align-items: flex-end; margin: 8px 0; }
 .aiskole-presenter-setup .widget-text input, .aiskole-presenter-setup select { min-height: 40px; }
@@ -56,16 +59,16 @@ CSS = """
   width: auto; padding: 0 16px; }
 .aiskole-presenter-controls .widget-toggle-buttons .mod-active { font-weight: 700; }
 .aiskole-presenter-main { display: flex; flex-wrap: wrap; gap: 24px 40px; align-items: flex-start; width: 100%; }
-.aiskole-presenter-join { flex: 0 0 400px; max-width: 100%; }
+.aiskole-presenter-join { flex: 0 0 420px; max-width: 100%; }
 .aiskole-presenter-results { flex: 1 1 560px; min-width: 0; }
 .aiskole-join { text-align: center; border: 3px solid #1b1b1b; border-radius: 12px; padding: 16px; }
-.aiskole-join-title { font-size: 24px; font-weight: 700; margin: 0 0 8px; overflow-wrap: anywhere; }
-.aiskole-join-lead { font-size: 30px; font-weight: 700; margin: 0 0 8px; }
-.aiskole-join-qr svg { display: block; width: 300px; max-width: 100%; height: auto; margin: 0 auto; }
+.aiskole-presenter-title { font-size: 20px; font-weight: 700; margin: 0; overflow-wrap: anywhere; }
+.aiskole-join-lead { font-size: 32px; font-weight: 700; margin: 0 0 4px; }
+.aiskole-join-qr svg { display: block; width: 250px; max-width: 100%; height: auto; margin: 8px auto 0; }
 .aiskole-join-step { font-size: 22px; margin: 8px 0 0; }
 .aiskole-join-url { font-size: 22px; font-weight: 700; overflow-wrap: anywhere; margin: 2px 0 0; }
-.aiskole-join-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 88px;
-  font-weight: 800; letter-spacing: 0.08em; line-height: 1.05; margin: 4px 0 0; }
+.aiskole-join-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 84px;
+  font-weight: 800; letter-spacing: 0.04em; line-height: 1.05; margin: 4px 0 0; white-space: nowrap; }
 .aiskole-presenter-noexercise { font-size: 34px; margin: 24px 0; }
 .aiskole-moderation { border: 2px dashed #5c4400; border-radius: 8px; padding: 8px 12px; margin: 12px 0;
   background: #fffbe8; }
@@ -278,8 +281,11 @@ class PresenterView(_LiveView):
         self.reveal = w.ToggleButton(value=False, description="Vis resultater", button_style="info")
         self.reveal.observe(self.guard(self._on_reveal), names="value")
         self.join = w.HTML()
+        self.heading = w.HTML(layout=w.Layout(width="100%"))
         self.results = w.HTML()
-        self.moderation_toggle = w.ToggleButton(value=False, description="Godkend ord (0 venter)")
+        self.moderation_toggle = w.ToggleButton(
+            value=False, description="Godkend ord (0 venter)", layout=w.Layout(width="auto")
+        )
         self.moderation_toggle.observe(self.guard(self._on_moderation_toggle), names="value")
         self.moderation_list = w.VBox(layout=w.Layout(width="auto", max_width="100%"))
         self.moderation = _box(
@@ -321,7 +327,7 @@ class PresenterView(_LiveView):
 
         self.session = _box(
             [
-                _box([self.exercise, self.reveal], "aiskole-presenter-controls"),
+                _box([self.heading, self.exercise, self.reveal], "aiskole-presenter-controls"),
                 _box(
                     [
                         _box([self.join], "aiskole-presenter-join", vertical=True),
@@ -386,15 +392,15 @@ class PresenterView(_LiveView):
         self._sync_controls()
         url = join_url(self._settings.public_url, workshop.code)
         spelled = " ".join(workshop.code)
+        self.heading.value = f'<p class="aiskole-presenter-title">Workshop: {escape(workshop.title)}</p>'
         self.join.value = (
             '<div class="aiskole-join">'
-            f'<p class="aiskole-join-title">{escape(workshop.title)}</p>'
             '<p class="aiskole-join-lead">Deltag på mobilen</p>'
-            f'<div class="aiskole-join-qr" role="img" aria-label="QR-kode til {escape(url)}">{qr_svg(url)}</div>'
-            '<p class="aiskole-join-step">Scan koden – eller gå til</p>'
-            f'<p class="aiskole-join-url">{escape(url)}</p>'
-            '<p class="aiskole-join-step">og skriv koden</p>'
+            '<p class="aiskole-join-step">Workshopkode</p>'
             f'<p class="aiskole-join-code" aria-label="Koden er {escape(spelled)}">{escape(workshop.code)}</p>'
+            f'<div class="aiskole-join-qr" role="img" aria-label="QR-kode til {escape(url)}">{qr_svg(url)}</div>'
+            '<p class="aiskole-join-step">Scan QR-koden med kameraet – eller gå til</p>'
+            f'<p class="aiskole-join-url">{escape(url)}</p>'
             "</div>"
         )
         self.pending = ()
@@ -588,6 +594,7 @@ class InfoScreenView(_LiveView):
         seconds: float = ROTATE_SECONDS,
         interval: float = 1.0,
         live_refresh: bool = True,
+        code: str | None = None,
     ) -> None:
         super().__init__(store_factory, extra_css=live.LIVE_CSS + CSS)
         self.seconds = seconds
@@ -624,6 +631,9 @@ class InfoScreenView(_LiveView):
         self.widget.add_class("aiskole-wide")
         self.widget.add_class("aiskole-info")
         self._init_live(interval, live_refresh)
+        if code:  # an unattended screen: the code comes from the link (infoskaerm.ipynb?kode=K7FMQX)
+            self.code_input.value = code
+            self.guard(self.show)()
 
     def show(self) -> None:
         """Start showing the workshop whose code is typed."""

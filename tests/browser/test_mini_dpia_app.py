@@ -92,6 +92,7 @@ def test_landing_page_lists_every_app_in_danish(voila_sqlite, open_page):
     page = watched.page
     page.goto(voila_sqlite.url)
     expect(page.get_by_role("heading", name="aiskole – øvelser")).to_be_visible()
+    expect(page.get_by_role("heading", name="Til oplægsholderen")).to_be_visible()
     links = page.locator("ul.apps a")
     expect(links).to_have_count(len(APPS))
     for i, app in enumerate(APPS):
