@@ -253,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     new = wsub.add_parser("new", help="opret en workshop og få kode, link og QR-kode")
     new.add_argument("title", help='titel, fx "Frokostdemo, Teknik og Miljø"')
     new.add_argument("--retention-days", type=int, default=None, help="dage før data slettes (standard 90)")
+    new.add_argument(
+        "--department", default=None, help="afdelingen, workshoppen er for (bruges i kohorterapporter)"
+    )
     new.add_argument("--base-url", default=None, help="serverens adresse set fra telefonerne")
     new.add_argument("--no-qr", action="store_true", help="vis ikke QR-koden i terminalen")
     new.set_defaults(func=cmd_workshop_new)

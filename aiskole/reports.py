@@ -24,7 +24,13 @@ from aiskole.store import Store, StoreError, open_store
 
 #: Mimetype of the machine-readable result each report template displays (invisible in HTML exports).
 RESULT_MIMETYPE = "application/vnd.aiskole.result+json"
-TEMPLATES = {"dpia": "dpia-screening.ipynb"}
+TEMPLATES = {
+    "dpia": "dpia-screening.ipynb",
+    "workshop": "workshop.ipynb",
+    "cohort": "cohort.ipynb",
+    "pilot": "pilot.ipynb",
+    "literacy": "literacy.ipynb",
+}
 NBCONVERT_TEMPLATES = PACKAGE_DIR / "share" / "jupyter" / "nbconvert" / "templates"
 
 

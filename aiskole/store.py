@@ -54,6 +54,7 @@ workshops = sa.Table(
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("state", sa.JSON, nullable=False),
+    sa.Column("department", sa.String(80), nullable=True),
 )
 
 
@@ -84,6 +85,7 @@ class Workshop:
     expires_at: dt.datetime
     closed_at: dt.datetime | None
     state: dict[str, Any]
+    department: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -309,7 +311,12 @@ class Store:
     # -- workshops -----------------------------------------------------------------------------------
 
     def create_workshop(
-        self, title: str, *, retention_days: int = 90, now: dt.datetime | None = None
+        self,
+        title: str,
+        *,
+        retention_days: int = 90,
+        now: dt.datetime | None = None,
+        department: str | None = None,
     ) -> Workshop:
         """Create a workshop with a new, unused join code.
 
@@ -328,6 +335,7 @@ class Store:
             "expires_at": ws.expires_at(created, retention_days),
             "closed_at": None,
             "state": ws.WorkshopState().to_dict(),
+            "department": ws.validate_department(department),
         }
         for _ in range(20):
             code = ws.new_code()
@@ -437,6 +445,7 @@ def _to_workshop(row) -> Workshop:
         expires_at=_utc(row["expires_at"]),
         closed_at=None if row["closed_at"] is None else _utc(row["closed_at"]),
         state=dict(row["state"] or {}),
+        department=row.get("department"),
     )
 
 

@@ -54,6 +54,16 @@ def validate_title(title: str | None) -> str:
     return title
 
 
+def validate_department(department: str | None) -> str | None:
+    """Clean up a department name; blank means none."""
+    department = " ".join(str(department or "").split())
+    if not department:
+        return None
+    if len(department) > TITLE_MAX:
+        raise ValueError(f"Afdelingens navn må højst være {TITLE_MAX} tegn.")
+    return department
+
+
 def join_url(base_url: str, code: str) -> str:
     """The URL participants open, e.g. ``http://10.0.0.5:8866/voila/render/deltag.ipynb?kode=K7FMQX``."""
     base = base_url if base_url.endswith("/") else base_url + "/"

@@ -72,7 +72,7 @@ def test_migrations_are_idempotent_and_versioned(any_url):
     store.add_submission("dpia", {}, {})
     store.migrate()
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     assert len(store.list_submissions()) == 1
     store.dispose()
 
@@ -153,8 +153,11 @@ def test_workshops_create_state_close_export_delete_and_purge(any_url):
     store = Store(any_url)
     store.migrate()
     now = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
-    ws = store.create_workshop("Frokostdemo, Teknik og Miljø", retention_days=30, now=now)
+    ws = store.create_workshop(
+        "Frokostdemo, Teknik og Miljø", retention_days=30, now=now, department=" Teknik "
+    )
     assert len(ws.code) == 6 and ws.is_open
+    assert store.get_workshop(ws.code).department == "Teknik"
     assert ws.expires_at == now + dt.timedelta(days=30)
     assert store.set_workshop_state(ws.code, {"active": "poll", "revealed": False, "approved_words": []})
     assert store.get_workshop(ws.code).state["active"] == "poll"
