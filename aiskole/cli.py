@@ -193,6 +193,115 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The template parameter that carries the workshop (or pilot) code, per report kind.
+CODE_PARAM = {"workshop": "workshop_code", "pilot": "workshop_code", "literacy": "workshop_code"}
+
+
+def _date(text: str, flag: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        _err(f"{flag} skal være en dato som 2026-11-27 – ikke {text!r}.")
+        raise SystemExit(2) from None
+
+
+def cmd_report_batch(args: argparse.Namespace) -> int:
+    from aiskole.reports import Job, ReportError, parse_formats, run_batch
+    from aiskole.workshop import normalise_code
+
+    try:
+        formats = parse_formats(args.format)
+    except ReportError as exc:
+        _err(str(exc))
+        return 2
+    jobs: list[Job] = []
+    if args.kind == "cohort":
+        start, end = _date(args.start, "--from"), _date(args.end, "--to")
+        if start > end:
+            _err("Perioden er forkert: --from ligger efter --to.")
+            return 2
+        departments = [args.department]
+        if args.per_department:
+            store = _store_or_fail()
+            departments = sorted(
+                {
+                    w.department
+                    for w in store.list_workshops()
+                    if w.department and start <= w.created_at.date() <= end
+                }
+            )
+            if not departments:
+                _err("Der er ingen workshops med en afdeling i perioden. Ingen rapport er skrevet.")
+                return 2
+        for department in departments:
+            suffix = f"-{_slug(department)}" if department else ""
+            jobs.append(
+                Job(
+                    "cohort",
+                    {
+                        "start": start.isoformat(),
+                        "end": end.isoformat(),
+                        "department": department,
+                        "database_url": args.database_url,
+                    },
+                    f"kohorte-{start}-{end}{suffix}",
+                )
+            )
+    else:
+        codes = list(args.workshop or [])
+        if args.all:
+            codes += [w.code for w in _store_or_fail().list_workshops()]
+        if not codes:
+            _err("Angiv --workshop KODE (gerne flere) eller --all.")
+            return 2
+        names = {"workshop": "workshop", "pilot": "pilot", "literacy": "ai-faerdigheder"}
+        for raw in dict.fromkeys(codes):
+            try:
+                code = normalise_code(raw) if args.kind != "pilot" else _pilot_code(raw)
+            except ValueError as exc:
+                _err(str(exc))
+                return 2
+            jobs.append(
+                Job(
+                    args.kind,
+                    {CODE_PARAM[args.kind]: code, "database_url": args.database_url},
+                    f"{names[args.kind]}-{code}",
+                )
+            )
+    outcomes = run_batch(jobs, Path(args.out), formats, workers=args.workers, progress=not args.no_progress)
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in outcomes:
+        if outcome.ok:
+            print("Skrevet: " + ", ".join(str(p) for p in outcome.paths))
+        else:
+            _err(f"{outcome.job.name}: {outcome.error}")
+    if failed:
+        _err(
+            f"{len(failed)} af {len(outcomes)} rapporter kunne ikke laves (se ovenfor). De andre er skrevet."
+        )
+        return 2
+    return 0
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode().lower()).strip("-")
+
+
+def _pilot_code(raw: str) -> str:
+    from aiskole.store import normalise_workshop_code
+
+    code = normalise_workshop_code(raw)
+    if code is None:
+        raise ValueError("Angiv pilotens kode, fx PILOT-BS.")
+    return code
+
+
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     from aiskole.settings import get_settings
     from aiskole.store import StoreError, open_store
@@ -278,6 +387,30 @@ def build_parser() -> argparse.ArgumentParser:
     dsub.add_parser("purge", help="slet workshops, hvis opbevaringsperiode er udløbet").set_defaults(
         func=cmd_data_purge
     )
+
+    def batch_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--out", required=True, help="mappe, rapporterne skrives i")
+        p.add_argument("--format", default="html", help="html, pdf eller html,pdf (standard html)")
+        p.add_argument("--workers", type=int, default=None, help="antal processer (standard: antal kerner)")
+        p.add_argument("--no-progress", action="store_true", help="ingen fremdriftslinje")
+        p.add_argument("--database-url", default=None, help="anden database end standard (SQLAlchemy-URL)")
+        p.set_defaults(func=cmd_report_batch)
+
+    for kind, text in (
+        ("workshop", "workshoprapport"),
+        ("pilot", "pilotrapport (use case)"),
+        ("literacy", "AI-færdigheder (AI-forordningens art. 4) og deltagerbevis"),
+    ):
+        p = kinds.add_parser(kind, help=text)
+        p.add_argument("--workshop", action="append", help="kode (kan gentages for flere rapporter)")
+        p.add_argument("--all", action="store_true", help="én rapport pr. workshop")
+        batch_options(p)
+    cohort = kinds.add_parser("cohort", help="kohorterapport over en periode")
+    cohort.add_argument("--from", dest="start", required=True, help="første dato, fx 2026-09-01")
+    cohort.add_argument("--to", dest="end", required=True, help="sidste dato, fx 2026-11-30")
+    cohort.add_argument("--department", default=None, help="kun én afdeling")
+    cohort.add_argument("--per-department", action="store_true", help="én rapport pr. afdeling")
+    batch_options(cohort)
 
     db = sub.add_parser("db", help="databasen")
     db_sub = db.add_subparsers(dest="action", required=True, parser_class=_DanishParser)

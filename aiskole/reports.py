@@ -24,6 +24,10 @@ from aiskole.store import Store, StoreError, open_store
 
 #: Mimetype of the machine-readable result each report template displays (invisible in HTML exports).
 RESULT_MIMETYPE = "application/vnd.aiskole.result+json"
+#: Mimetype of an extra file a template hands back, ``{"filename": "bevis.html", "text": "..."}`` (e.g. the
+#: participant certificate), written next to the report.
+ATTACHMENT_MIMETYPE = "application/vnd.aiskole.attachment+json"
+FORMATS = ("html", "pdf")
 TEMPLATES = {
     "dpia": "dpia-screening.ipynb",
     "workshop": "workshop.ipynb",
@@ -174,8 +178,9 @@ def export_html(notebook) -> str:
     )
     exporter.language_code = "da"
     notebook = copy.deepcopy(notebook)
-    for cell in notebook.cells:  # the machine-readable result has no HTML form; leave it out
-        cell["outputs"] = [o for o in cell.get("outputs", []) if RESULT_MIMETYPE not in o.get("data", {})]
+    hidden = (RESULT_MIMETYPE, ATTACHMENT_MIMETYPE)
+    for cell in notebook.cells:  # machine-readable outputs have no HTML form; leave them out
+        cell["outputs"] = [o for o in cell.get("outputs", []) if not set(hidden) & set(o.get("data", {}))]
     body, _ = exporter.from_notebook_node(notebook)
     return body
 
@@ -241,3 +246,195 @@ def dpia_report(submission_id: Any, out: Path, *, database_url: str | None = Non
         raise ReportError("Rapportskabelonen gav ikke et resultat. Rapporten er ikke skrevet.")
     write_atomically(out, export_html(notebook))
     return results[0]
+
+
+# --- generic runner, PDF and batch mode -----------------------------------------------------------------
+
+
+def read_attachments(notebook) -> list[dict[str, str]]:
+    """Extra files a template displayed with :data:`ATTACHMENT_MIMETYPE`."""
+    return [
+        output["data"][ATTACHMENT_MIMETYPE]
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if ATTACHMENT_MIMETYPE in output.get("data", {})
+    ]
+
+
+def print_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print an HTML report to A4 PDF with the system Chromium (nbconvert's webpdf cannot use it)."""
+    from playwright.sync_api import sync_playwright
+
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", dir=pdf_path.parent)
+    os.close(fd)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-dev-shm-usage",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                ],
+            )
+            try:
+                page = browser.new_page()
+                page.goto(html_path.resolve().as_uri(), wait_until="load")
+                page.emulate_media(media="print")
+                page.pdf(
+                    path=tmp,
+                    format="A4",
+                    print_background=True,
+                    margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"},
+                )
+            finally:
+                browser.close()
+        os.replace(tmp, pdf_path)
+    except Exception as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, ReportError):
+            raise
+        raise ReportError(f"PDF'en kunne ikke laves med Chromium ({CHROMIUM}): {exc}") from None
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to make: its kind, the template parameters and the file name (without extension)."""
+
+    kind: str
+    params: dict[str, Any]
+    name: str
+
+
+@dataclass
+class Outcome:
+    """What came of a :class:`Job`: the files written and the result, or a Danish error message."""
+
+    job: Job
+    paths: list[Path]
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``"html,pdf"`` -> ``("html", "pdf")``; HTML is always made (the PDF is printed from it)."""
+    chosen = tuple(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise ReportError(f"Ukendt format: {', '.join(unknown) or '(intet)'}. Vælg html, pdf eller html,pdf.")
+    return chosen
+
+
+def run_report(job: Job, out_dir: Path, formats: tuple[str, ...] = ("html",)) -> Outcome:
+    """Make one report in ``out_dir``. Files appear only when everything succeeded.
+
+    Raises
+    ------
+    ReportError
+        Unknown kind, bad parameters, unknown workshop, empty period, failing template (Danish message).
+    """
+    if job.kind not in TEMPLATES:
+        raise ReportError(f"Ukendt rapport: {job.kind!r}. Vælg en af {', '.join(sorted(TEMPLATES))}.")
+    notebook = execute(job.kind, job.params)
+    results = read_results(notebook)
+    if len(results) != 1:
+        raise ReportError("Rapportskabelonen gav ikke et resultat. Rapporten er ikke skrevet.")
+    out_dir = Path(out_dir)
+    html_path = out_dir / f"{job.name}.html"
+    paths: list[Path] = []
+    html = export_html(notebook)
+    with tempfile.TemporaryDirectory(prefix="aiskole-out-") as staging:
+        staged = Path(staging) / html_path.name
+        staged.write_text(html, encoding="utf-8")
+        if "pdf" in formats:
+            print_pdf(staged, Path(staging) / f"{job.name}.pdf")
+        # Everything is made; now move the files into place.
+        if "html" in formats:
+            write_atomically(html_path, html)
+            paths.append(html_path)
+        if "pdf" in formats:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            pdf_path = out_dir / f"{job.name}.pdf"
+            _copy(Path(staging) / f"{job.name}.pdf", pdf_path)
+            paths.append(pdf_path)
+    for attachment in read_attachments(notebook):
+        path = out_dir / Path(attachment["filename"]).name
+        write_atomically(path, attachment["text"])
+        paths.append(path)
+    return Outcome(job=job, paths=paths, result=results[0])
+
+
+def _copy(src: Path, dst: Path) -> None:
+    """Copy ``src`` into place at ``dst`` atomically (the staging folder may be on another file system)."""
+    import shutil
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", dir=dst.parent)
+    os.close(fd)
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def _run_job(args: tuple[Job, str, tuple[str, ...]]) -> Outcome:
+    """Worker entry point: never raises, so one failing report cannot stop the others."""
+    job, out_dir, formats = args
+    for attempt in range(2):
+        try:
+            return run_report(job, Path(out_dir), formats)
+        except ReportError as exc:
+            return Outcome(job=job, paths=[], error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - e.g. a kernel that did not start (papermill#511)
+            if attempt == 0 and ("ZMQ" in type(exc).__name__ or "Kernel didn't respond" in str(exc)):
+                continue
+            return Outcome(job=job, paths=[], error=f"Uventet fejl: {type(exc).__name__}: {exc}")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_batch(
+    jobs: list[Job],
+    out_dir: Path,
+    formats: tuple[str, ...] = ("html",),
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+) -> list[Outcome]:
+    """Make many reports in parallel processes, with a progress bar; failures are collected, not raised."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
+    outcomes: list[Outcome] = []
+    tasks = [(job, str(out_dir), formats) for job in jobs]
+    bar = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(TextColumn("Laver rapporter"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        bar.start()
+        task_id = bar.add_task("rapporter", total=len(jobs))
+    try:
+        if workers == 1:
+            for task in tasks:
+                outcomes.append(_run_job(task))
+                if bar:
+                    bar.advance(task_id)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(_run_job, task) for task in tasks]
+                for future in as_completed(futures):
+                    outcomes.append(future.result())
+                    if bar:
+                        bar.advance(task_id)
+    finally:
+        if bar:
+            bar.stop()
+    order = {job.name: i for i, job in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order[o.job.name])

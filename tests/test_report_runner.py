@@ -1,0 +1,93 @@
+"""The generic report runner: HTML and PDF (system Chromium), batch mode, and nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from aiskole import reports
+from aiskole.dpia import screen
+from aiskole.store import Store
+
+
+@pytest.fixture
+def dpia_ids(tmp_path, monkeypatch):
+    monkeypatch.setenv("AISKOLE_DATA_DIR", str(tmp_path / "data"))
+    store = Store(f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}")
+    store.migrate()
+    ids = []
+    for yes in ((2, 8), (6,), ()):
+        answers = {n: n in yes for n in range(1, 11)}
+        ids.append(
+            store.add_submission("dpia", {str(k): v for k, v in answers.items()}, screen(answers).to_dict())
+        )
+    store.dispose()
+    return ids
+
+
+def test_html_and_pdf(dpia_ids, tmp_path):
+    """Is the PDF printed from the same report, with its text, on A4 pages?"""
+    outcome = reports.run_report(
+        reports.Job("dpia", {"submission_id": dpia_ids[0]}, "notat"), tmp_path / "ud", ("html", "pdf")
+    )
+    assert [p.name for p in outcome.paths] == ["notat.html", "notat.pdf"]
+    pdf = PdfReader(tmp_path / "ud" / "notat.pdf")
+    assert 1 <= len(pdf.pages) <= 4
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "DPIA-screeningsnotat" in text and "Fuld DPIA påkrævet" in text
+    width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
+    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
+    assert outcome.result["verdict"] == "full"
+
+
+def test_formats_are_validated():
+    assert reports.parse_formats("html, pdf") == ("html", "pdf")
+    with pytest.raises(reports.ReportError, match="Ukendt format: docx"):
+        reports.parse_formats("html,docx")
+
+
+def test_batch_one_failure_does_not_stop_the_others(dpia_ids, tmp_path):
+    jobs = [
+        reports.Job("dpia", {"submission_id": dpia_ids[0]}, "a"),
+        reports.Job("dpia", {"submission_id": 9999}, "b"),  # unknown: fails
+        reports.Job("dpia", {"submission_id": dpia_ids[2]}, "c"),
+    ]
+    outcomes = reports.run_batch(jobs, tmp_path / "ud", ("html",), workers=2, progress=False)
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert "Der findes ingen mini-DPIA med nummer 9999" in outcomes[1].error
+    assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["a.html", "c.html"]
+    assert outcomes[2].result["verdict"] == "none"
+
+
+def test_unknown_kind():
+    with pytest.raises(reports.ReportError, match="Ukendt rapport"):
+        reports.run_report(reports.Job("horoskop", {}, "x"), "/tmp", ("html",))
+
+
+def test_cli_bad_period_and_missing_workshop(tmp_path):
+    env = {**os.environ, "AISKOLE_DATA_DIR": str(tmp_path)}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "aiskole.cli", "report", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    bad_date = run("cohort", "--from", "1. sept", "--to", "2026-11-30", "--out", str(tmp_path / "ud"))
+    assert bad_date.returncode == 2 and "--from skal være en dato" in bad_date.stderr
+    reversed_period = run(
+        "cohort", "--from", "2026-12-01", "--to", "2026-11-01", "--out", str(tmp_path / "ud")
+    )
+    assert reversed_period.returncode == 2 and "ligger efter" in reversed_period.stderr
+    nothing = run("workshop", "--out", str(tmp_path / "ud"))
+    assert nothing.returncode == 2 and "Angiv --workshop" in nothing.stderr
+    bad_format = run("workshop", "--workshop", "ACDEFG", "--format", "docx", "--out", str(tmp_path / "ud"))
+    assert bad_format.returncode == 2 and "Ukendt format" in bad_format.stderr
+    assert not (tmp_path / "ud").exists()
