@@ -194,7 +194,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 #: The template parameter that carries the workshop (or pilot) code, per report kind.
-CODE_PARAM = {"workshop": "workshop_code", "pilot": "workshop_code", "literacy": "workshop_code"}
+CODE_PARAM = {"workshop": "code", "pilot": "code", "literacy": "code"}
 
 
 def _date(text: str, flag: str):
@@ -209,7 +209,7 @@ def _date(text: str, flag: str):
 
 def cmd_report_batch(args: argparse.Namespace) -> int:
     from aiskole.reports import Job, ReportError, parse_formats, run_batch
-    from aiskole.workshop import normalise_code
+    from aiskole.store import normalise_workshop_code
 
     try:
         formats = parse_formats(args.format)
@@ -250,19 +250,18 @@ def cmd_report_batch(args: argparse.Namespace) -> int:
                 )
             )
     else:
-        codes = list(args.workshop or [])
+        try:
+            codes = [normalise_workshop_code(c) for c in args.workshop or [] if c.strip()]
+        except ValueError as exc:
+            _err(str(exc))
+            return 2
         if args.all:
             codes += [w.code for w in _store_or_fail().list_workshops()]
         if not codes:
             _err("Angiv --workshop KODE (gerne flere) eller --all.")
             return 2
         names = {"workshop": "workshop", "pilot": "pilot", "literacy": "ai-faerdigheder"}
-        for raw in dict.fromkeys(codes):
-            try:
-                code = normalise_code(raw) if args.kind != "pilot" else _pilot_code(raw)
-            except ValueError as exc:
-                _err(str(exc))
-                return 2
+        for code in dict.fromkeys(codes):
             jobs.append(
                 Job(
                     args.kind,
@@ -293,13 +292,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode().lower()).strip("-")
 
 
-def _pilot_code(raw: str) -> str:
-    from aiskole.store import normalise_workshop_code
+def cmd_data_demo(args: argparse.Namespace) -> int:
+    from aiskole.demo_data import generate
 
-    code = normalise_workshop_code(raw)
-    if code is None:
-        raise ValueError("Angiv pilotens kode, fx PILOT-BS.")
-    return code
+    store = _store_or_fail()
+    made = generate(store, seed=args.seed)
+    print("Syntetiske demodata er lavet (markeret [SYNTETISK] overalt – det er ikke rigtige svar).")
+    print(f"Workshops: {', '.join(made.codes)}")
+    print(f"Pilot: {made.pilot_code} · periode {made.start} til {made.end}")
+    print("Prøv fx:")
+    print(f"  aiskole report workshop --workshop {made.codes[-1]} --out rapporter --format html,pdf")
+    print(f"  aiskole report cohort --from {made.start} --to {made.end} --per-department --out rapporter")
+    print(f"  aiskole report pilot --workshop {made.pilot_code} --out rapporter")
+    print("  aiskole report literacy --all --out rapporter")
+    return 0
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
@@ -384,6 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--workshop", required=True)
     delete.add_argument("--yes", action="store_true", help="spring bekræftelsen over")
     delete.set_defaults(func=cmd_data_delete)
+    demo_data = dsub.add_parser("demo", help="lav syntetiske demodata, så alle rapporter kan prøves")
+    demo_data.add_argument("--seed", type=int, default=42)
+    demo_data.set_defaults(func=cmd_data_demo)
     dsub.add_parser("purge", help="slet workshops, hvis opbevaringsperiode er udløbet").set_defaults(
         func=cmd_data_purge
     )

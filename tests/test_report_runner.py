@@ -91,3 +91,68 @@ def test_cli_bad_period_and_missing_workshop(tmp_path):
     bad_format = run("workshop", "--workshop", "ACDEFG", "--format", "docx", "--out", str(tmp_path / "ud"))
     assert bad_format.returncode == 2 and "Ukendt format" in bad_format.stderr
     assert not (tmp_path / "ud").exists()
+
+
+def test_after_installation_every_report_can_be_tried_on_synthetic_data(tmp_path, browser_for_reports):
+    """`aiskole data demo`, then each report from the CLI: files written, PDF readable, no network request."""
+    env = {**os.environ, "AISKOLE_DATA_DIR": str(tmp_path / "data")}
+
+    def cli(*args):
+        proc = subprocess.run(
+            [sys.executable, "-m", "aiskole.cli", *args], capture_output=True, text=True, env=env, timeout=600
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    made = cli("data", "demo")
+    assert "[SYNTETISK]" in made
+    code = made.split("Workshops: ")[1].split(",")[0].strip()
+    start, end = made.split("periode ")[1].split()[0], made.split(" til ")[1].split()[0]
+    out = tmp_path / "ud"
+    cli("report", "workshop", "--workshop", code, "--out", str(out), "--format", "html,pdf", "--no-progress")
+    cli("report", "pilot", "--workshop", "PILOT-BS", "--out", str(out), "--no-progress")
+    cli(
+        "report",
+        "cohort",
+        "--from",
+        start,
+        "--to",
+        end,
+        "--per-department",
+        "--out",
+        str(out),
+        "--no-progress",
+    )
+    cli("report", "literacy", "--workshop", code, "--out", str(out), "--no-progress")
+    names = sorted(p.name for p in out.iterdir())
+    assert f"workshop-{code}.html" in names and f"workshop-{code}.pdf" in names
+    assert "pilot-PILOT-BS.html" in names and f"deltagerbevis-{code}.html" in names
+    assert len([n for n in names if n.startswith("kohorte-")]) >= 3  # one per department
+    pdf_text = "".join(p.extract_text() for p in PdfReader(out / f"workshop-{code}.pdf").pages)
+    assert "SYNTETISK" in pdf_text
+    for html in out.glob("*.html"):
+        requests = browser_for_reports(html)
+        assert requests == [], (html.name, requests)
+
+
+@pytest.fixture
+def browser_for_reports():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking"],
+        )
+
+        def open_and_record(path):
+            page = browser.new_page()
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.as_uri(), wait_until="load")
+            page.close()
+            return [u for u in requests if not u.startswith(("file:", "data:"))]
+
+        yield open_and_record
+        browser.close()
