@@ -38,6 +38,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetError, DatasetModel, Source, load_dataset
+from aiskole.html import danish_date
 
 __all__ = [
     "Canvas",
@@ -695,21 +696,6 @@ def build_canvas(
 
 # --- formatting ---------------------------------------------------------------------------------------
 
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
 
 def format_number(value: float, decimals: int = 0) -> str:
     """Danish number format: ``1.234,5``."""
@@ -722,7 +708,7 @@ def format_score(value: float) -> str:
 
 
 def format_date(day: dt.date) -> str:
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return danish_date(day)
 
 
 # --- charts -------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from html import escape
 from typing import Any
 
 from aiskole import poll as poll_logic
-from aiskole.html import CSS
+from aiskole.html import CSS, MONTHS, danish_date
 from aiskole.reports import ReportError
 from aiskole.store import Store, StoreError, Submission, Workshop, normalise_workshop_code
 
@@ -105,20 +105,6 @@ try:
 except Exception:  # noqa: BLE001 - no time-zone database: fall back to UTC
     _ZONE = dt.UTC
 
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 #: Styles of the report sections (system fonts; nothing loaded from outside).
 REPORT_CSS = """
@@ -253,7 +239,7 @@ def _mean_text(mean: float | None) -> str:
 
 
 def _date_text(day: dt.date) -> str:
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return danish_date(day)
 
 
 def _local(moment: dt.datetime) -> dt.datetime:

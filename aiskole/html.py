@@ -59,6 +59,18 @@ VERDICT_STYLE = {
 }
 
 
+#: Danish month names, for dates written out in reports and posters ("27. november 2026").
+MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def danish_date(day) -> str:
+    """``27. november 2026``."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
 def sources_html(sources: Iterable[Source]) -> str:
     """A compact list of source links."""
     items = "".join(
