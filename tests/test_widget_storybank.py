@@ -210,3 +210,13 @@ def test_on_the_shared_demo_server_participants_only_see_and_change_their_own_qu
     assert store.get_submission(bob.saved_id) is not None
     champion = StorybankView(store_factory=lambda: store)  # manage=True: the whole bank
     assert len(champion.stories()) == 2
+
+
+def test_stories_collected_at_a_workshop_carry_its_code(store):
+    view = StorybankView(store_factory=lambda: store, workshop_code="tek-24")
+    view.quote.value = "Vi bruger AI til referater."
+    view.role.value = "Teamleder"
+    view.department.value = "Teknik"
+    view.consent.value = True
+    view.save_button.click()
+    assert store.get_submission(view.saved_id).workshop_code == "TEK-24"

@@ -15,7 +15,7 @@ from html import escape
 import ipywidgets as w
 
 from aiskole import storybank
-from aiskole.store import Store, open_store
+from aiskole.store import Store, normalise_workshop_code, open_store
 from aiskole.widgets.base import ExerciseView, download_link
 
 EXERCISE = "story"
@@ -126,6 +126,9 @@ class StorybankView(ExerciseView):
         ``True`` (the champion's own JupyterLab): the whole storybank is listed and exported, and any quote can
         be withdrawn or deleted. ``False`` (the shared lunch-demo server): only the quotes saved in this browser
         session are listed, exported and can be changed, so one participant can never delete another's quote.
+    workshop_code
+        Stories collected at a workshop are saved with its code, so the workshop report can include them
+        (consented ones only).
     """
 
     def __init__(
@@ -134,10 +137,12 @@ class StorybankView(ExerciseView):
         content: storybank.StorybankContent | None = None,
         *,
         manage: bool = True,
+        workshop_code: str | None = None,
     ) -> None:
         super().__init__(store_factory, extra_css=STORYBANK_CSS)
         self._content = content or storybank.load_storybank()
         self.manage = manage
+        self.workshop_code = normalise_workshop_code(workshop_code)
         self._own_ids: set[int] = set()
         self.rows: list[_StoryRow] = []
         self.saved_id: int | None = None
@@ -304,7 +309,9 @@ class StorybankView(ExerciseView):
             consent=self.consent.value,
             content=self._content,
         )
-        submission_id = self.store().add_submission(EXERCISE, story.to_answers(), story.to_result())
+        submission_id = self.store().add_submission(
+            EXERCISE, story.to_answers(), story.to_result(), workshop_code=self.workshop_code
+        )
         self.saved_id = submission_id
         self._own_ids.add(submission_id)
         self.quote.value = ""
