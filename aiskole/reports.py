@@ -262,7 +262,18 @@ def read_attachments(notebook) -> list[dict[str, str]]:
 
 
 def print_pdf(html_path: Path, pdf_path: Path) -> None:
-    """Print an HTML report to A4 PDF with the system Chromium (nbconvert's webpdf cannot use it)."""
+    """Print an HTML report to A4 PDF with the system Chromium (nbconvert's webpdf cannot use it).
+
+    Runs in a worker thread: Playwright's sync API refuses to start where an event loop is already running
+    (a Jupyter kernel, or a caller that uses Playwright itself).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_print_pdf, html_path, pdf_path).result()
+
+
+def _print_pdf(html_path: Path, pdf_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     pdf_path.parent.mkdir(parents=True, exist_ok=True)

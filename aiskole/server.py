@@ -37,6 +37,7 @@ def voila_argv(
     root: Path | None = None,
     cull_idle_timeout: int = 2700,
     show_tracebacks: bool = False,
+    cell_timeout: int = 60,
 ) -> list[str]:
     """The Voilà command-line arguments for a room (everything but the program name)."""
     argv = [
@@ -52,7 +53,7 @@ def voila_argv(
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--HTMLExporter.language_code=da",
-        "--VoilaExecutor.timeout=60",
+        f"--VoilaExecutor.timeout={cell_timeout}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_interval=60",
     ]
@@ -149,6 +150,7 @@ if __name__ == "__main__":  # pragma: no cover - used by the test suite as a sub
     parser.add_argument("--show-tracebacks", action="store_true")
     parser.add_argument("--cull-idle-timeout", type=int, default=2700)
     parser.add_argument("--participants", type=int, default=0)
+    parser.add_argument("--cell-timeout", type=int, default=60)
     args = parser.parse_args()
     sys.exit(
         serve(
@@ -157,6 +159,7 @@ if __name__ == "__main__":  # pragma: no cover - used by the test suite as a sub
             show_tracebacks=args.show_tracebacks,
             cull_idle_timeout=args.cull_idle_timeout,
             participants=args.participants,
+            cell_timeout=args.cell_timeout,
             on_ready=lambda: print("AISKOLE READY", flush=True),
         )
     )

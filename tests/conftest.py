@@ -19,6 +19,12 @@ if "AISKOLE_TEST_KEEP_DATA_DIR" not in os.environ:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last: the session's Playwright browser keeps an event loop running in the main
+    thread, which would break the tests that run their own asyncio loop or their own Playwright."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_report_header(config):
     return [f"aiskole data dir for this run: {os.environ.get('AISKOLE_DATA_DIR')}"]
 

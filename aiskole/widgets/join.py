@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
+import threading
 import uuid
 from collections.abc import Callable
 from html import escape
@@ -45,15 +47,46 @@ JOIN_CSS = """
 """
 
 
+def _code_in(query: str | None) -> str | None:
+    values = parse_qs(query or "").get("kode")
+    return values[0] if values else None
+
+
 def code_from_query() -> str | None:
-    """The ``kode`` from the join link's query string, when running under Voilà; otherwise ``None``."""
+    """The ``kode`` from the join link's query string, when running under Voilà; otherwise ``None``.
+
+    Blocks until the request arrives when the kernel was preheated: use :func:`when_code_arrives` in apps.
+    """
     try:
         from voila.utils import get_query_string
     except ImportError:  # pragma: no cover - voila is a dependency, but lessons may run elsewhere
         return None
-    query = get_query_string() or ""
-    values = parse_qs(query).get("kode")
-    return values[0] if values else None
+    return _code_in(get_query_string())
+
+
+def when_code_arrives(callback: Callable[[str], None]) -> str | None:
+    """Hand the link's ``kode`` to ``callback`` without blocking the notebook.
+
+    A preheated Voilà kernel runs the app before anyone has asked for it, so the query string is not known
+    yet; waiting for it in the cell would hit the cell timeout when the room fills slowly. Instead a
+    background thread waits for the request and schedules ``callback(code)`` on the kernel's event loop.
+    Without preheating the code is known at once and returned (and ``callback`` is not called).
+    """
+    if os.getenv("VOILA_PREHEAT", "False") == "False":
+        return _code_in(os.getenv("QUERY_STRING"))
+    loop = asyncio.get_event_loop()
+
+    def wait() -> None:
+        try:
+            code = code_from_query()
+        except Exception:  # noqa: BLE001 - no link code: the participant types it
+            log.exception("could not read the join link's query string")
+            return
+        if code:
+            loop.call_soon_threadsafe(callback, code)
+
+    threading.Thread(target=wait, name="aiskole-join-link", daemon=True).start()
+    return None
 
 
 class JoinView(ExerciseView):
@@ -113,6 +146,15 @@ class JoinView(ExerciseView):
         self.widget = self._wrap([self.form, self.banner, self.area])
         if code:
             self.guard(self.join)(code)
+
+    @classmethod
+    def from_link(cls, **kwargs) -> JoinView:
+        """The view for ``deltag.ipynb?kode=…``: joins as soon as the link's code is known."""
+        view = cls(**kwargs)
+        code = when_code_arrives(lambda c: view.guard(view.join)(c))
+        if code:
+            view.guard(view.join)(code)
+        return view
 
     # -- joining -------------------------------------------------------------------------------------
 

@@ -635,6 +635,22 @@ class InfoScreenView(_LiveView):
             self.code_input.value = code
             self.guard(self.show)()
 
+    @classmethod
+    def from_link(cls, **kwargs) -> InfoScreenView:
+        """The view for ``infoskaerm.ipynb?kode=…``: starts as soon as the link's code is known."""
+        from aiskole.widgets.join import when_code_arrives
+
+        view = cls(**kwargs)
+
+        def start(code: str) -> None:
+            view.code_input.value = code
+            view.guard(view.show)()
+
+        code = when_code_arrives(start)
+        if code:
+            start(code)
+        return view
+
     def show(self) -> None:
         """Start showing the workshop whose code is typed."""
         code = normalise_code(self.code_input.value)

@@ -45,7 +45,7 @@ class VoilaServer:
 
 
 def start_voila(
-    tmp: Path, database_url: str, *, participants: int = 0, port: int | None = None
+    tmp: Path, database_url: str, *, participants: int = 0, port: int | None = None, cell_timeout: int = 60
 ) -> VoilaServer:
     port = port or _free_port()
     log = tmp / f"voila-{port}.log"
@@ -63,6 +63,8 @@ def start_voila(
             "120",
             "--participants",
             str(participants),
+            "--cell-timeout",
+            str(cell_timeout),
         ],
         stdout=log.open("a"),
         stderr=subprocess.STDOUT,

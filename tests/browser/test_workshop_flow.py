@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -78,3 +79,25 @@ def test_typed_unknown_code_is_explained(voila_sqlite, open_page):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     screenshot(page, "workshop-join-375")
     watched.assert_clean()
+
+
+def test_a_room_that_fills_slowly_still_joins_by_link(tmp_path, open_page):
+    """A preheated join kernel waits for its participant longer than the cell timeout: does the link still work?
+
+    (Waiting for the link's code inside the cell would time out; the join view waits in the background.)
+    """
+    url = f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}"
+    server = start_voila(tmp_path, url, participants=1, cell_timeout=4)
+    try:
+        wait_until_ready(server)
+        store = Store(url)
+        store.migrate()
+        workshop = store.create_workshop("Sen ankomst")
+        time.sleep(7)  # longer than the 4 s cell timeout
+        phone = open_page(PHONE)
+        phone.page.goto(join_url(server.url, workshop.code), wait_until="commit")
+        expect(phone.page.get_by_text("Sen ankomst")).to_be_visible()
+        assert "timed out" not in server.log.read_text()
+        store.dispose()
+    finally:
+        stop_voila(server)
