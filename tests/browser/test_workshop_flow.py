@@ -101,3 +101,43 @@ def test_a_room_that_fills_slowly_still_joins_by_link(tmp_path, open_page):
         store.dispose()
     finally:
         stop_voila(server)
+
+
+def test_phone_answers_appear_on_the_presenter_screen(tmp_path, open_page):
+    """A presenter page and two phone pages: an answer on a phone shows up on the presenter's screen, and a
+    `<script>` word never runs on either."""
+    from tests.browser.conftest import LAPTOP
+
+    url = f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}"
+    server = start_voila(tmp_path, url, participants=2)
+    try:
+        wait_until_ready(server)
+        presenter = open_page(LAPTOP)
+        page = presenter.page
+        presenter.open_app(server, "praesentation.ipynb")
+        page.get_by_label("Titel på workshoppen").fill("Frokostdemo, Teknik og Miljø")
+        page.get_by_role("button", name="Opret workshop").click()
+        status = page.get_by_text(re.compile(r"Workshoppen er oprettet\. Koden er [A-Z0-9]{6}\."))
+        expect(status).to_be_visible()
+        code = re.search(r"Koden er ([A-Z0-9]{6})", status.inner_text()).group(1)
+        page.get_by_role("button", name="Afstemning", exact=True).click()
+        waiting = page.locator(".aiskole-live-waiting")
+        expect(waiting).to_have_text("0 svar indtil nu – resultaterne er skjult")
+
+        phones = [open_page(PHONE) for _ in range(2)]
+        for n, (phone, word) in enumerate(
+            zip(phones, ["nysgerrig", XSS_PAYLOADS[0][:30]], strict=True), start=1
+        ):
+            phone.page.goto(join_url(server.url, code), wait_until="commit")
+            expect(phone.page.get_by_text("Frokostdemo, Teknik og Miljø")).to_be_visible()
+            answer_poll(phone, "Ret tryg", word)
+            expect(waiting).to_have_text(f"{n} svar indtil nu – resultaterne er skjult")
+        page.get_by_role("button", name="Vis resultater").click()
+        bars = page.locator(".aiskole-live-bars tr", has_text="4 – Ret tryg")
+        expect(bars.locator(".aiskole-live-count")).to_have_text("2")
+        screenshot(page, "workshop-presenter-1280")
+        for watched in (presenter, *phones):
+            watched.assert_clean()
+            watched.assert_no_xss()
+    finally:
+        stop_voila(server)
