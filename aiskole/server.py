@@ -54,6 +54,9 @@ def voila_argv(
         "--VoilaConfiguration.allow_theme_override=NO",
         "--HTMLExporter.language_code=da",
         f"--VoilaExecutor.timeout={cell_timeout}",
+        # nbclient waits only 4 s for a cell's outputs by default; while 40 kernels warm up on 2 cores that is
+        # too short, and the page would arrive without its widget (measured by bench/room.py).
+        "--VoilaExecutor.iopub_timeout=30",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_interval=60",
     ]
