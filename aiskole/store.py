@@ -249,16 +249,16 @@ class Store:
 
     def get_submission(self, submission_id: int) -> Submission | None:
         """The submission with this id, or ``None``."""
+        row = self._first(sa.select(submissions).where(submissions.c.id == submission_id))
+        return None if row is None else _to_submission(row)
+
+    def _first(self, query):
+        """The first row of ``query`` as a mapping, or ``None``; StoreError when the database is unreachable."""
         try:
             with self.engine.connect() as connection:
-                row = (
-                    connection.execute(sa.select(submissions).where(submissions.c.id == submission_id))
-                    .mappings()
-                    .first()
-                )
+                return connection.execute(query).mappings().first()
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
-        return None if row is None else _to_submission(row)
 
     def list_submissions(
         self, *, exercise: str | None = None, workshop_code: str | None = None
@@ -351,15 +351,7 @@ class Store:
 
     def get_workshop(self, code: str) -> Workshop | None:
         """The workshop with this join code, or ``None``."""
-        try:
-            with self.engine.connect() as connection:
-                row = (
-                    connection.execute(sa.select(workshops).where(workshops.c.code == code))
-                    .mappings()
-                    .first()
-                )
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(self._unreachable()) from exc
+        row = self._first(sa.select(workshops).where(workshops.c.code == code))
         return None if row is None else _to_workshop(row)
 
     def list_workshops(self) -> list[Workshop]:

@@ -33,6 +33,17 @@ def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
     )
 
 
+def workshop_code_field(value: str | None = None) -> w.Text:
+    """The optional "Workshopkode" field every exercise offers (validated when saving, never required)."""
+    return w.Text(
+        value=value or "",
+        description="Workshopkode (valgfri)",
+        placeholder="fx TEK-24",
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto", max_width="100%"),
+    )
+
+
 class ExerciseView:
     """Base class for exercise views.
 

@@ -17,7 +17,7 @@ import ipywidgets as w
 from aiskole import canvas as cv
 from aiskole.html import sources_html
 from aiskole.store import Store, normalise_workshop_code, open_store
-from aiskole.widgets.base import ExerciseView, download_link
+from aiskole.widgets.base import ExerciseView, download_link, workshop_code_field
 
 YES_NO = [("Ja", True), ("Nej", False)]
 
@@ -195,15 +195,7 @@ class CanvasView(ExerciseView):
         self.result = w.HTML(layout=w.Layout(width="auto"))
         self.chart = w.HTML(layout=w.Layout(width="auto"))
         self.chart.add_class("aiskole-canvas-chart")
-        self.workshop_code = _stack(
-            w.Text(
-                value=workshop_code or "",
-                description="Workshopkode (valgfri)",
-                placeholder="fx TEK-24",
-                style={"description_width": "initial"},
-                layout=w.Layout(width="auto", max_width="100%"),
-            )
-        )
+        self.workshop_code = _stack(workshop_code_field(workshop_code))
         self.save_button = w.Button(
             description="Gem", button_style="primary", tooltip="Gem canvasset (anonymt)"
         )

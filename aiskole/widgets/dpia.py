@@ -16,7 +16,7 @@ from aiskole import dpia
 from aiskole.datasets import DpiaContent, load_dpia
 from aiskole.html import screening_html
 from aiskole.store import Store, normalise_workshop_code, open_store
-from aiskole.widgets.base import ExerciseView
+from aiskole.widgets.base import ExerciseView, workshop_code_field
 
 YES_NO = [("Ja", True), ("Nej", False)]
 
@@ -73,13 +73,7 @@ class DpiaView(ExerciseView):
                 self._public_box.add_class("aiskole-question")
                 rows.append(self._public_box)
 
-        self.workshop_code = w.Text(
-            value=workshop_code or "",
-            description="Workshopkode (valgfri)",
-            placeholder="fx TEK-24",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto", max_width="100%"),
-        )
+        self.workshop_code = workshop_code_field(workshop_code)
         self.save_button = w.Button(
             description="Gem", button_style="primary", tooltip="Gem dine svar (anonymt)"
         )

@@ -30,7 +30,7 @@ from aiskole.prompt import (
 )
 from aiskole.settings import Settings, get_settings
 from aiskole.store import Store, normalise_workshop_code, open_store
-from aiskole.widgets.base import ExerciseView
+from aiskole.widgets.base import ExerciseView, workshop_code_field
 
 #: Review levels drawn with the kit's verdict badges (colour, symbol and label together).
 LEVEL_BADGE = {"stærk": "none", "god": "grey", "svag": "full"}
@@ -164,13 +164,7 @@ class PromptLabView(ExerciseView):
             "fundet – anonymt. <strong>Selve prompten gemmes ikke</strong>, heller ikke de fundne "
             "oplysninger.</p></div>"
         )
-        self.workshop_code = w.Text(
-            value=workshop_code or "",
-            description="Workshopkode (valgfri)",
-            placeholder="fx TEK-24",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto", max_width="100%"),
-        )
+        self.workshop_code = workshop_code_field(workshop_code)
         self.save_button = w.Button(
             description="Gem", button_style="primary", tooltip="Gem vurderingen (anonymt, uden prompten)"
         )

@@ -16,7 +16,7 @@ import ipywidgets as w
 
 from aiskole import quiz
 from aiskole.store import Store, normalise_workshop_code, open_store
-from aiskole.widgets.base import ExerciseView
+from aiskole.widgets.base import ExerciseView, workshop_code_field
 
 
 def _auto() -> w.Layout:
@@ -126,13 +126,7 @@ class QuizView(ExerciseView):
 
         # the end
         self.summary = w.HTML()
-        self.workshop_code = w.Text(
-            value=workshop_code or "",
-            description="Workshopkode (valgfri)",
-            placeholder="fx TEK-24",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto", max_width="100%"),
-        )
+        self.workshop_code = workshop_code_field(workshop_code)
         self.save_button = w.Button(
             description="Gem", button_style="primary", tooltip="Gem dit resultat (anonymt)", layout=_auto()
         )
