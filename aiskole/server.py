@@ -60,6 +60,11 @@ def voila_argv(
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_interval=60",
     ]
+    if os.name == "posix":
+        # Kernels talk to the server over Unix sockets instead of TCP ports on 127.0.0.1: with dozens of kernels
+        # starting at once, jupyter_client's pick-a-free-port-then-bind races ("Address already in use") and
+        # kernels died at start-up (bench/room.py); sockets in the server's runtime folder cannot collide.
+        argv.append("--KernelManager.transport=ipc")
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
         # the pool refills one second after a kernel is taken; with 40 joining at once, refill promptly
@@ -85,6 +90,15 @@ def pools_config(participants: int, pool_size: int) -> dict:
     return pools
 
 
+def _rendered(pool_item) -> bool:
+    """Whether a pooled kernel has started and run its notebook (a failed one counts: it will not get better)."""
+    if not pool_item.done():
+        return False
+    if pool_item.cancelled() or pool_item.exception() is not None:
+        return True
+    return pool_item.result()["task"].done()
+
+
 def make_app_class(*, participants: int = 0, pool_size: int = 1, on_ready=None):
     """A Voilà application with the Danish registry on the landing page and per-notebook pools."""
     import tornado.ioloop
@@ -106,11 +120,12 @@ def make_app_class(*, participants: int = 0, pool_size: int = 1, on_ready=None):
             super().start()
 
         def _check_ready(self):
-            """Call ``on_ready`` once, when the join app's pool of preheated kernels is full."""
+            """Call ``on_ready`` once, when the join app's pool is full and every pooled page is pre-rendered."""
             pools = getattr(self.kernel_manager, "_pools", {})
             pool = next((tasks for name, tasks in pools.items() if str(name).endswith(JOIN_APP)), None)
-            wanted = participants if participants > 0 else 0
-            if wanted == 0 or (pool is not None and len(pool) >= wanted and all(t.done() for t in pool)):
+            if participants <= 0 or (
+                pool is not None and len(pool) >= participants and all(map(_rendered, pool))
+            ):
                 self._ready_check.stop()
                 on_ready()
 

@@ -156,3 +156,14 @@ def test_send_refuses_when_called_directly_with_a_bad_code(store):
     view.answer.value = 4
     with pytest.raises(ValueError, match="Workshopkoden"):
         view.send()
+
+
+@pytest.mark.parametrize(("in_workshop", "prewarmed"), [(False, 1), (True, 0)])
+def test_matplotlib_is_warmed_up_only_where_a_chart_can_be_drawn(monkeypatch, in_workshop, prewarmed):
+    """A participant in a live workshop never sees a chart (the presenter does): no matplotlib in that kernel."""
+    import aiskole.widgets.poll as poll_widget
+
+    calls = []
+    monkeypatch.setattr(poll_widget, "_prewarm_chart", lambda: calls.append(1))
+    PollView(store_factory=lambda: None, workshop_code="K7FMQX" if in_workshop else None, in_workshop=in_workshop)
+    assert len(calls) == prewarmed

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
+from aiskole import preheat
 from aiskole import workshop as ws
 from aiskole.store import BoundStore, Store, StoreError, Workshop, open_store
 from aiskole.widgets.base import ExerciseView
@@ -57,11 +58,10 @@ def code_from_query() -> str | None:
 
     Blocks until the request arrives when the kernel was preheated: use :func:`when_code_arrives` in apps.
     """
-    try:
-        from voila.utils import get_query_string
-    except ImportError:  # pragma: no cover - voila is a dependency, but lessons may run elsewhere
-        return None
-    return _code_in(get_query_string())
+    if not preheat.is_preheated():
+        return _code_in(os.getenv("QUERY_STRING"))
+    info = preheat.request_info()
+    return _code_in(info.get("QUERY_STRING")) if info else None
 
 
 def when_code_arrives(callback: Callable[[str], None]) -> str | None:
@@ -72,7 +72,7 @@ def when_code_arrives(callback: Callable[[str], None]) -> str | None:
     background thread waits for the request and schedules ``callback(code)`` on the kernel's event loop.
     Without preheating the code is known at once and returned (and ``callback`` is not called).
     """
-    if os.getenv("VOILA_PREHEAT", "False") == "False":
+    if not preheat.is_preheated():
         return _code_in(os.getenv("QUERY_STRING"))
     loop = asyncio.get_event_loop()
 

@@ -140,7 +140,10 @@ class PollView(ExerciseView):
         if self._code_problem:
             self.send_button.disabled = True
             self.set_status(self._code_problem, error=True)
-        _prewarm_chart()
+        if not in_workshop:
+            # In a workshop the chart is drawn on the presenter's screen, never here: importing matplotlib
+            # would only cost every participant's kernel ~25 MiB (bench/room.py).
+            _prewarm_chart()
 
     # -- events --------------------------------------------------------------------------------------
 

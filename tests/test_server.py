@@ -1,0 +1,60 @@
+"""The demo server's configuration: what a room gets, without starting Voilà (the browser tests start it)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from aiskole import server
+from aiskole.workshop import JOIN_APP
+
+
+def test_room_settings_are_safe_for_a_lunch_demo():
+    argv = server.voila_argv(port=9000, pool_size=1, cell_timeout=60)
+    assert "--template=aiskole" in argv  # the own template loads nothing from a CDN
+    assert "--VoilaConfiguration.allow_template_override=NO" in argv
+    assert "--VoilaConfiguration.show_tracebacks=False" in argv
+    assert "--VoilaConfiguration.strip_sources=True" in argv
+    assert "--Voila.ip=127.0.0.1" in argv
+    assert "--VoilaExecutor.timeout=60" in argv
+    assert "--VoilaExecutor.iopub_timeout=30" in argv
+    assert "--preheat_kernel=True" in argv and "--pool_size=1" in argv
+    assert "--no-browser" in argv
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
+def test_kernels_use_unix_sockets_not_tcp_ports():
+    assert "--KernelManager.transport=ipc" in server.voila_argv()
+
+
+def test_no_pool_without_preheating():
+    argv = server.voila_argv(pool_size=0)
+    assert not [a for a in argv if a.startswith(("--preheat_kernel", "--pool_size"))]
+
+
+def test_the_room_size_goes_to_the_join_app_only():
+    assert server.pools_config(40, 1) == {"default": {"pool_size": 1}, JOIN_APP: {"pool_size": 40}}
+    assert server.pools_config(0, 2) == {"default": {"pool_size": 2}}
+
+
+def test_a_pooled_kernel_is_ready_only_when_its_page_is_rendered():
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        starting = loop.create_future()
+        assert not server._rendered(starting)  # kernel still starting
+
+        render = loop.create_future()
+        started = loop.create_future()
+        started.set_result({"task": render, "renderer": None, "kernel_id": "k"})
+        assert not server._rendered(started)  # kernel up, notebook still running
+        render.set_result(None)
+        assert server._rendered(started)
+
+        failed = loop.create_future()
+        failed.set_exception(RuntimeError("kernel died"))
+        assert server._rendered(failed)  # counted, so a dead kernel cannot hold the room back forever
+        failed.exception()  # retrieved: no "never retrieved" warning
+
+    asyncio.run(scenario())
