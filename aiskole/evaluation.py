@@ -34,10 +34,9 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
-from aiskole import poll as poll_logic
 from aiskole.html import CSS, MONTHS, danish_date
 from aiskole.reports import ReportError
-from aiskole.store import Store, StoreError, Submission, Workshop, normalise_workshop_code
+from aiskole.store import Store, StoreError, Submission, SubmissionValue, Workshop, normalise_workshop_code
 
 #: Aggregates over fewer participants than this are never shown in a cohort report.
 MIN_GROUP = 5
@@ -312,17 +311,34 @@ def _cell_text(value: Any) -> str:
 # --- reading the store ------------------------------------------------------------------------------------
 
 
+#: Stores that reports read from, one per URL and process (see :func:`_open_store`).
+_report_stores: dict[str, Store] = {}
+
+
 def _open_store(database_url: str | None) -> Store:
+    """The store to read a report from.
+
+    Reports only read, so a database whose schema is already at the newest migration is used as it is;
+    only otherwise is it migrated (:func:`aiskole.store.open_store`). That check is a single query, while
+    migrating means importing alembic, which costs a report kernel more time than building the report.
+    """
     from aiskole.settings import Settings, get_settings
     from aiskole.store import open_store
 
     settings = get_settings()
     if database_url:
         settings = Settings(settings.data_dir, database_url, settings.datasets_dir)
-    try:
-        return open_store(settings)
-    except StoreError as exc:
-        raise ReportError(str(exc)) from exc
+    store = _report_stores.get(settings.database_url)
+    if store is not None:
+        return store
+    store = Store(settings.database_url)
+    if not store.schema_is_current():
+        store.dispose()
+        try:
+            store = open_store(settings)
+        except StoreError as exc:
+            raise ReportError(str(exc)) from exc
+    return _report_stores.setdefault(settings.database_url, store)
 
 
 def _code(code: Any, what: str = "workshopkode") -> str:
@@ -353,7 +369,7 @@ def is_synthetic(workshop: Workshop | None) -> bool:
     return bool(workshop.state.get("synthetic")) or workshop.title.startswith(SYNTHETIC_PREFIX)
 
 
-def _by_time(rows: Iterable[Submission]) -> list[Submission]:
+def _by_time(rows: Iterable[Any]) -> list[Any]:
     return sorted(rows, key=lambda s: (s.created_at, s.id))
 
 
@@ -365,23 +381,34 @@ def participants_of(submissions: Iterable[Submission]) -> set[str]:
 # --- poll before/after -----------------------------------------------------------------------------------
 
 
-def _poll_value(answers: Mapping[str, Any]) -> int | None:
-    value = answers.get("answer") if isinstance(answers, Mapping) else None
-    if isinstance(value, bool) or not isinstance(value, int) or value not in poll_logic.SCALE:
-        return None
-    return value
-
-
 def poll_before_after(submissions: Iterable[Submission]) -> tuple[dict[str, int], dict[str, int]]:
     """Per participant: the first valid poll answer ("før") and, if they answered more than once, the last
     ("efter"). Keys are participant tokens; answers without a token get a key of their own (before only).
     """
+    return _before_after(
+        SubmissionValue(
+            s.id,
+            s.workshop_code,
+            s.participant,
+            s.created_at,
+            s.answers.get("answer") if isinstance(s.answers, Mapping) else None,
+        )
+        for s in submissions
+        if s.exercise == "poll"
+    )
+
+
+def _before_after(answers: Iterable[SubmissionValue]) -> tuple[dict[str, int], dict[str, int]]:
+    """:func:`poll_before_after` on the poll answers alone (``value`` is the stored ``answers["answer"]``)."""
+    from aiskole.poll import SCALE
+
+    scale = set(SCALE)
     first: dict[str, int] = {}
     last: dict[str, int] = {}
     seen: Counter[str] = Counter()
-    for s in _by_time(x for x in submissions if x.exercise == "poll"):
-        value = _poll_value(s.answers)
-        if value is None:
+    for s in _by_time(answers):
+        value = s.value
+        if isinstance(value, bool) or not isinstance(value, int) or value not in scale:
             continue
         key = s.participant or f"#{s.id}"
         seen[key] += 1
@@ -406,13 +433,17 @@ class Distribution:
 
 
 def distribution(values: Iterable[int]) -> Distribution:
+    from aiskole.poll import SCALE
+
     values = list(values)
-    counts = {v: values.count(v) for v in poll_logic.SCALE}
+    counts = {v: values.count(v) for v in SCALE}
     return Distribution(len(values), _mean(values), counts)
 
 
 def _poll_section(first: dict[str, int], last: dict[str, int]) -> tuple[str, dict[str, Any]]:
-    content = poll_logic.load_poll()
+    from aiskole.poll import load_poll
+
+    content = load_poll()
     before, after = distribution(first.values()), distribution(last.values())
     paired = [last[k] - first[k] for k in last]
     change = _mean(paired)
@@ -735,6 +766,14 @@ class _Person:
     quiz: dict[str, bool] = field(default_factory=dict)
 
 
+def _day_start(day: dt.date) -> dt.datetime | None:
+    """Midnight at the start of ``day`` in Danish time, or ``None`` for a day too early to convert."""
+    try:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=_ZONE).astimezone(dt.UTC)
+    except OverflowError:
+        return None
+
+
 def _month_label(key: str) -> str:
     year, month = key.split("-")
     return f"{MONTHS[int(month) - 1]} {year}"
@@ -765,42 +804,53 @@ def cohort_report(
         raise ReportError(str(exc)) from None
     store = _open_store(database_url)
     period = f"{_date_text(first_day)} – {_date_text(last_day)}"
+    # The database narrows the workshops to the period (Danish days as UTC bounds); the check on the local
+    # date below is the definition. Department names are compared case-insensitively for any alphabet
+    # (casefold), which SQL's lower() does not do for "Æ", so that filter stays here.
     chosen = [
         w
-        for w in _read(store, store.list_workshops)
+        for w in _read(
+            store,
+            store.list_workshops,
+            created_from=_day_start(first_day),
+            created_before=_day_start(last_day + dt.timedelta(days=1)) if last_day < dt.date.max else None,
+        )
         if first_day <= _local(w.created_at).date() <= last_day
         and (wanted is None or (w.department or "").casefold() == wanted.casefold())
     ]
-    codes = {w.code: w for w in chosen}
-    subs_by_code: dict[str, list[Submission]] = defaultdict(list)
-    if codes:
-        for s in _read(store, store.list_submissions):
-            if s.workshop_code in codes:
-                subs_by_code[s.workshop_code].append(s)
-    active = [w for w in chosen if participants_of(subs_by_code[w.code])]
+    # Only what the report uses is read: the participant tokens of every exercise (a participant is anyone
+    # who answered anything), the poll answer and the quiz's right/wrong per question.
+    tokens = _read(store, store.participants_by_workshop, [w.code for w in chosen]) if chosen else {}
+    active = [w for w in chosen if tokens.get(w.code)]
     if not active:
         where = f" for afdelingen «{wanted}»" if wanted else ""
         raise ReportError(
             f"Der er ingen workshops med svar{where} i perioden {period}. Vælg en anden periode."
         )
+    codes = [w.code for w in active]
+    polls: dict[str | None, list[SubmissionValue]] = defaultdict(list)
+    for v in _read(store, store.list_submission_values, "poll", "answers", "answer", workshop_codes=codes):
+        polls[v.workshop_code].append(v)
+    quizzes: dict[str | None, list[SubmissionValue]] = defaultdict(list)
+    for v in _read(store, store.list_submission_values, "quiz", "result", "questions", workshop_codes=codes):
+        if v.participant:
+            quizzes[v.workshop_code].append(v)
 
     content = load_quiz()
     topic_of = {q.id: q.topic for q in content.questions}
     people: list[_Person] = []
     for w in active:
-        subs = subs_by_code[w.code]
-        first, last = poll_before_after(subs)
-        quiz_rows = latest_per_participant([s for s in subs if s.exercise == "quiz" and s.participant])
+        first, last = _before_after(polls[w.code])
         quiz_of = {
-            s.participant: {
+            v.participant: {
                 q: ok
-                for q, ok in (s.result.get("questions") or {}).items()
+                for q, ok in (v.value if isinstance(v.value, Mapping) else {}).items()
                 if isinstance(ok, bool) and q in topic_of
             }
-            for s in quiz_rows
+            for v in latest_per_participant(quizzes[w.code])
         }
         month = _local(w.created_at).strftime("%Y-%m")
-        for token in sorted(participants_of(subs)):
+        for token in sorted(tokens[w.code]):
             people.append(
                 _Person(
                     token,
@@ -906,15 +956,22 @@ def cohort_report(
     topics_out: dict[str, Any] = {}
     topic_rows = []
     ranking = []
+    takers: Counter[str] = Counter()  # participants with at least one answer in the topic
+    right: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
+    for p in counted:
+        for topic in {topic_of[q] for q in p.quiz}:
+            takers[topic] += 1
+        for q, ok in p.quiz.items():
+            right[topic_of[q]] += ok
+            answered[topic_of[q]] += 1
     for topic in TOPICS:
-        group = [p for p in counted if any(topic_of[q] == topic for q in p.quiz)]
-        answers = [ok for p in group for q, ok in p.quiz.items() if topic_of[q] == topic]
-        if not group:
+        if not takers[topic]:
             continue
-        shown = len(group) >= MIN_GROUP
-        share = sum(answers) / len(answers) if answers else 0.0
+        shown = takers[topic] >= MIN_GROUP
+        share = right[topic] / answered[topic] if answered[topic] else 0.0
         topics_out[topic] = {
-            "participants": len(group) if shown else None,
+            "participants": takers[topic] if shown else None,
             "share": _round(share) if shown else None,
             "suppressed": not shown,
         }

@@ -14,13 +14,13 @@ import tempfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiskole import dpia
-from aiskole.datasets import load_dpia
-from aiskole.html import CSS, screening_html
 from aiskole.settings import PACKAGE_DIR, Settings, get_settings
 from aiskole.store import Store, StoreError, open_store
+
+if TYPE_CHECKING:
+    from aiskole import dpia
 
 #: Mimetype of the machine-readable result each report template displays (invisible in HTML exports).
 RESULT_MIMETYPE = "application/vnd.aiskole.result+json"
@@ -61,6 +61,8 @@ class DpiaNote:
 
     @property
     def header_html(self) -> str:
+        from aiskole.html import CSS
+
         local = self.created_at.astimezone()
         workshop = f" · workshop {escape(self.workshop_code)}" if self.workshop_code else ""
         return (
@@ -73,6 +75,8 @@ class DpiaNote:
 
     @property
     def answers_html(self) -> str:
+        from aiskole.datasets import load_dpia
+
         content = load_dpia()
         rows = []
         for q in content.questions:
@@ -96,6 +100,8 @@ class DpiaNote:
 
     @property
     def verdict_html(self) -> str:
+        from aiskole.html import screening_html
+
         return "<h2>Vurdering</h2>" + screening_html(self.screening, heading_level=3)
 
     @property
@@ -138,6 +144,8 @@ def load_dpia_note(submission_id: Any, database_url: str | None = None) -> DpiaN
     ReportError
         The id is not a positive whole number, there is no such DPIA submission, or the store is unreachable.
     """
+    from aiskole import dpia
+
     number = _parse_submission_id(submission_id)
     store = _store_for(database_url)
     try:
@@ -187,17 +195,24 @@ def export_html(notebook) -> str:
 
 def execute(name: str, parameters: dict[str, Any]):
     """Execute report template ``name`` with ``parameters`` and return the executed notebook."""
-    import nbformat
+    return execute_notebook(reports_dir() / TEMPLATES[name], parameters)
+
+
+def execute_notebook(path: Path, parameters: dict[str, Any] | None = None):
+    """Execute the notebook at ``path`` with papermill, the way every report template is run.
+
+    The kernel runs in an empty temporary folder. The executed notebook is returned from memory: papermill
+    writes no output file (it would write the whole notebook before and after every cell, and it would only
+    be read back here).
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    template = reports_dir() / TEMPLATES[name]
     with tempfile.TemporaryDirectory(prefix="aiskole-report-") as tmp:
-        output = Path(tmp) / template.name
         try:
-            pm.execute_notebook(
-                str(template),
-                str(output),
+            return pm.execute_notebook(
+                str(path),
+                None,
                 parameters=parameters,
                 kernel_name="python3",
                 progress_bar=False,
@@ -209,7 +224,6 @@ def execute(name: str, parameters: dict[str, Any]):
             if exc.ename == "ReportError":
                 raise ReportError(exc.evalue) from None
             raise ReportError(f"Rapporten kunne ikke laves: {exc.ename}: {exc.evalue}") from None
-        return nbformat.read(str(output), as_version=4)
 
 
 def write_atomically(path: Path, text: str) -> None:

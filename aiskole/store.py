@@ -10,13 +10,15 @@ never stored twice). Workshops have a retention period after which :meth:`Store.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -73,6 +75,20 @@ class Submission:
     result: dict[str, Any]
     created_at: dt.datetime
     participant: str | None = None
+
+
+class SubmissionValue(NamedTuple):
+    """One field of a stored submission's answers or result, with what identifies and orders the row.
+
+    Returned by :meth:`Store.list_submission_values`; has the ``id``, ``participant`` and ``created_at`` that
+    :func:`aiskole.workshop.latest_per_participant` needs.
+    """
+
+    id: int
+    workshop_code: str | None
+    participant: str | None
+    created_at: dt.datetime
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -182,6 +198,25 @@ class Store:
         except Exception as exc:  # noqa: BLE001 - any failure here means "cannot reach the store"
             raise StoreError(self._unreachable()) from exc
 
+    def schema_is_current(self) -> bool:
+        """Whether the database is at the newest migration: its ``alembic_version`` holds exactly the head
+        revision of ``aiskole/migrations/versions``.
+
+        A cheap check for a process that only reads (a report kernel): it imports neither alembic nor the
+        migration scripts, which costs more than the report's queries. ``False`` when the table is missing,
+        the database cannot be reached or the head cannot be told from the scripts; :meth:`migrate` then
+        does the real work.
+        """
+        head = _migrations_head()
+        if head is None:
+            return False
+        try:
+            with self.engine.connect() as connection:
+                versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+                return list(versions) == [head]
+        except sa.exc.SQLAlchemyError:
+            return False
+
     def _unreachable(self) -> str:
         return (
             "Databasen kan ikke nås lige nu, så svarene er ikke gemt. Dine svar er ikke tabt – "
@@ -275,6 +310,84 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
 
+    def list_submission_values(
+        self,
+        exercise: str,
+        column: Literal["answers", "result"],
+        key: str,
+        *,
+        workshop_codes: Iterable[str] | None = None,
+    ) -> list[SubmissionValue]:
+        """The field ``key`` of the ``answers`` or ``result`` of every submission of ``exercise``, in id order,
+        optionally only in the given workshops.
+
+        The database extracts the field from the JSON, so only that field is decoded (a report over 10,000
+        rows needs a few fields, not 20,000 whole JSON documents). ``value`` is ``None`` when the field is
+        missing, is JSON ``null`` or the column is not a JSON object. An empty ``workshop_codes`` gives ``[]``.
+        """
+        if column not in ("answers", "result"):
+            raise ValueError(f"Ukendt kolonne: {column!r}.")
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            raise ValueError(f"Ukendt felt: {key!r}.")
+        c = submissions.c
+        query = (
+            sa.select(c.id, c.workshop_code, c.participant, c.created_at, self._json_field(c[column], key))
+            .where(c.exercise == exercise)
+            .order_by(c.id)
+        )
+        codes = None if workshop_codes is None else sorted(set(workshop_codes))
+        rows = [
+            SubmissionValue(sid, code, participant, _utc(created), value)
+            for sid, code, participant, created, value in self._all_in(query, codes)
+        ]
+        if codes is not None and len(codes) > _CODES_PER_QUERY:
+            rows.sort(key=lambda r: r.id)  # each chunk of codes comes back in id order on its own
+        return rows
+
+    def _json_field(self, column, key: str):
+        """The JSON value under ``key`` in a JSON ``column``, decoded to Python with its JSON type kept."""
+        if self.backend != "sqlite":
+            return column[key]  # PostgreSQL: column -> 'key', decoded by the driver
+        # SQLAlchemy's column[key] on SQLite is json_quote(json_extract(...)), and json_extract turns JSON
+        # true/false into SQL 1/0, so a stored true would come back as 1. json_type tells them apart.
+        path = f'$."{key}"'
+        value = sa.case(
+            {"true": "true", "false": "false"},
+            value=sa.func.json_type(column, path),
+            else_=sa.func.json_quote(sa.func.json_extract(column, path)),
+        )
+        return sa.type_coerce(value, sa.JSON)
+
+    def participants_by_workshop(self, workshop_codes: Iterable[str]) -> dict[str, set[str]]:
+        """The distinct participant tokens in each of the given workshops, from any exercise.
+
+        A workshop without any token (or without submissions) is not in the result.
+        """
+        c = submissions.c
+        query = sa.select(c.workshop_code, c.participant).distinct().where(c.participant.is_not(None))
+        found: dict[str, set[str]] = {}
+        for code, participant in self._all_in(query, workshop_codes):
+            found.setdefault(code, set()).add(participant)
+        return found
+
+    def _all_in(self, query, workshop_codes: Iterable[str] | None) -> Iterator[tuple]:
+        """The rows of a submissions ``query``, optionally restricted to some workshop codes.
+
+        Codes go into ``IN (...)`` in chunks, well below the number of bound values SQLite allows.
+        """
+        if workshop_codes is None:
+            chunks = [None]
+        else:
+            codes = sorted(set(workshop_codes))
+            chunks = [codes[i : i + _CODES_PER_QUERY] for i in range(0, len(codes), _CODES_PER_QUERY)]
+        try:
+            with self.engine.connect() as connection:
+                for chunk in chunks:
+                    q = query if chunk is None else query.where(submissions.c.workshop_code.in_(chunk))
+                    yield from connection.execute(q)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+
     def update_submission(
         self,
         submission_id: int,
@@ -354,14 +467,19 @@ class Store:
         row = self._first(sa.select(workshops).where(workshops.c.code == code))
         return None if row is None else _to_workshop(row)
 
-    def list_workshops(self) -> list[Workshop]:
-        """All workshops, newest first."""
+    def list_workshops(
+        self, *, created_from: dt.datetime | None = None, created_before: dt.datetime | None = None
+    ) -> list[Workshop]:
+        """All workshops, newest first; optionally only those created at or after ``created_from`` and
+        before ``created_before``."""
+        query = sa.select(workshops).order_by(workshops.c.created_at.desc())
+        if created_from is not None:
+            query = query.where(workshops.c.created_at >= _utc(created_from))
+        if created_before is not None:
+            query = query.where(workshops.c.created_at < _utc(created_before))
         try:
             with self.engine.connect() as connection:
-                rows = connection.execute(
-                    sa.select(workshops).order_by(workshops.c.created_at.desc())
-                ).mappings()
-                return [_to_workshop(r) for r in rows]
+                return [_to_workshop(r) for r in connection.execute(query).mappings()]
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
 
@@ -415,6 +533,36 @@ class Store:
 
 #: Writes are tried this many times when the database is busy (SQLite under a burst of writers).
 _WRITE_ATTEMPTS = 5
+#: Workshop codes per ``IN (...)`` query (SQLite before 3.32 allows 999 bound values).
+_CODES_PER_QUERY = 500
+
+
+_REVISION = re.compile(r"^revision(?:\s*:[^=\n]*)?\s*=\s*['\"]([^'\"]+)['\"]\s*$", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision(?:\s*:[^=\n]*)?\s*=\s*(.+?)\s*$", re.M)
+
+
+@functools.lru_cache(maxsize=1)
+def _migrations_head() -> str | None:
+    """The newest revision in ``migrations/versions``, read from the scripts' text (not imported).
+
+    ``None`` when the scripts do not form one simple chain (a merge, a second head, a form not understood).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(text), _DOWN_REVISION.findall(text)
+        if len(revision) != 1 or len(down) != 1:
+            return None
+        revisions.add(revision[0])
+        parent = down[0]
+        if parent != "None":
+            quoted = re.fullmatch(r"['\"]([^'\"]+)['\"]", parent)
+            if quoted is None:
+                return None
+            parents.add(quoted.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def _to_submission(row) -> Submission:

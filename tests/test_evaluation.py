@@ -305,6 +305,102 @@ def test_cohort_unknown_department_is_an_empty_period(demo):
         evaluation.cohort_report(made.start, made.end, "Findes ikke", database_url=url)
 
 
+def _people_answer(store, code, answers_per_person):
+    """Poll answers per participant token, one minute apart, in the given workshop."""
+    t0 = store.get_workshop(code).created_at
+    minute = 0
+    for token, answers in answers_per_person.items():
+        for answer in answers:
+            minute += 1
+            store.add_submission(
+                "poll",
+                {"answer": answer, "word": None},
+                {"label": "x"},
+                workshop_code=code,
+                participant=token,
+                created_at=t0 + dt.timedelta(minutes=minute),
+            )
+
+
+def test_cohort_period_is_whole_danish_days(fresh):
+    """The database narrows workshops to the period; a workshop counts by its date in Danish time."""
+    url, store = fresh
+    utc = dt.UTC
+    moments = {
+        "before": dt.datetime(2026, 9, 30, 21, 59, tzinfo=utc),  # 23:59 on 30 Sept (summer time)
+        "first": dt.datetime(2026, 9, 30, 22, 0, tzinfo=utc),  # 00:00 on 1 Oct
+        "last": dt.datetime(2026, 10, 31, 22, 59, tzinfo=utc),  # 23:59 on 31 Oct (winter time)
+        "after": dt.datetime(2026, 10, 31, 23, 0, tzinfo=utc),  # 00:00 on 1 Nov
+    }
+    for name, moment in moments.items():
+        w = store.create_workshop(f"Workshop {name}", department=name, now=moment)
+        _people_answer(store, w.code, {f"{name}{i}": [3] for i in range(5)})
+    r = evaluation.cohort_report("2026-10-01", "2026-10-31", database_url=url).result
+    assert r["workshops"] == 2 and set(r["departments"]) == {"first", "last"}
+    assert r["months"].keys() == {"2026-10"}
+    everything = evaluation.cohort_report("2026-01-01", "9999-12-31", database_url=url).result
+    assert everything["workshops"] == 4 and everything["participants"] == 20
+
+
+def test_cohort_counts_only_valid_poll_answers(fresh):
+    """A stored true, a text or a number off the scale is not a poll answer, as in the workshop report."""
+    url, store = fresh
+    w = store.create_workshop("Workshop", department="Afd", now=dt.datetime(2026, 10, 5, 9, tzinfo=dt.UTC))
+    answers = {
+        "p0": [True, 2, 4],  # before 2, after 4
+        "p1": ["4", 4],  # before 4 only
+        "p2": [9, 1, 5],  # before 1, after 5
+        "p3": [3],
+        "p4": [False, 5, 1],  # before 5, after 1
+    }
+    _people_answer(store, w.code, answers)
+    r = evaluation.cohort_report("2026-10-01", "2026-10-31", database_url=url).result
+    entry = r["departments"]["Afd"]
+    assert entry["participants"] == 5
+    assert entry["before"] == {"n": 5, "mean": pytest.approx((2 + 4 + 1 + 3 + 5) / 5)}
+    assert entry["after"] is None  # three answered again: fewer than MIN_GROUP
+    assert r["months"]["2026-10"]["before_mean"] == pytest.approx(3.0)
+    workshop = evaluation.workshop_report(w.code, url).result["poll"]
+    assert workshop["before"]["n"] == 5 and workshop["after"]["n"] == 3
+
+
+def test_cohort_migrates_a_database_that_is_not_current(tmp_path):
+    """A report reads without migrating only a database at the newest revision; others are migrated first."""
+    from alembic import command
+    from alembic.config import Config
+
+    from aiskole.store import MIGRATIONS_DIR
+
+    new = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    with pytest.raises(ReportError, match="Der er ingen workshops med svar"):
+        evaluation.cohort_report("2026-01-01", "2026-12-31", database_url=new)
+    assert Store(new).schema_is_current()
+
+    old = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    store = Store(old)
+    store.migrate()
+    w = store.create_workshop("Workshop", department="Afd", now=dt.datetime(2026, 10, 5, 9, tzinfo=dt.UTC))
+    _people_answer(store, w.code, {f"p{i}": [2, 4] for i in range(5)})
+    with store.engine.begin() as connection:  # back to the schema before workshops had a department
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0002")
+    assert not store.schema_is_current()
+    r = evaluation.cohort_report("2026-10-01", "2026-10-31", database_url=old).result
+    assert store.schema_is_current()
+    assert r["departments"] == {
+        "Uden afdeling": {
+            "suppressed": False,
+            "participants": 5,
+            "before": {"n": 5, "mean": 2.0},
+            "after": {"n": 5, "mean": 4.0},
+            "change": 2.0,
+        }
+    }
+    store.dispose()
+
+
 # --- errors for the code-based reports -----------------------------------------------------------------
 
 

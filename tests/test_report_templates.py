@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from html import escape
 
 import nbformat
 import pytest
@@ -98,6 +100,13 @@ def test_template_result_matches_the_store(demo, kind):
         assert result["departments"][small]["suppressed"] is True
         assert result["participants"] == sum(len(t) for d, t in tokens.items() if d != small)
         assert evaluation.SUPPRESSED in html
+        # the kernel's result is the builder's, and the sections come in the report's order
+        built = evaluation.cohort_report(made.start, made.end, database_url=url)
+        assert result == json.loads(json.dumps(built.result))
+        headings = [built.title, *(s.heading for s in built.sections)]
+        assert [h for h in headings if escape(h) in html] == headings
+        positions = [html.index(escape(h)) for h in headings]
+        assert positions == sorted(positions)
     if kind == "pilot":
         likely = (12 - 7) * 9000 * 0.70 / 60 - 150
         assert result["kpi"]["hours"]["likely"] == pytest.approx(likely)

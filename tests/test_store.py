@@ -181,3 +181,157 @@ def test_workshops_create_state_close_export_delete_and_purge(any_url):
 def test_workshop_title_is_validated(store):
     with pytest.raises(ValueError, match="titel"):
         store.create_workshop("   ")
+
+
+# --- narrow queries for reports ------------------------------------------------------------------------
+
+
+def _insert_raw(store, **row):
+    """A row written straight into the table (lets a test store JSON that add_submission would not)."""
+    from aiskole.store import submissions
+
+    values = {"workshop_code": None, "participant": None, "client_key": None, "result": {}, **row}
+    values.setdefault("created_at", dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC))
+    with store.engine.begin() as conn:
+        return conn.execute(submissions.insert().values(**values)).inserted_primary_key[0]
+
+
+def test_list_submission_values_reads_one_field(any_url):
+    """One field of answers/result per row, its JSON type kept, in id order, only the asked exercise and
+    workshops; a missing field, JSON null or a column that is not an object gives None."""
+    store = Store(any_url)
+    store.migrate()
+    t0 = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+    add = store.add_submission
+    a = add(
+        "poll",
+        {"answer": 3, "word": "nysgerrig"},
+        {"label": "x"},
+        workshop_code="HOLD-A",
+        participant="p1",
+        created_at=t0,
+    )
+    b = add("poll", {"answer": True}, {}, workshop_code="HOLD-B", participant="p2", created_at=t0)
+    c = add("poll", {"answer": "4"}, {}, workshop_code="HOLD-A", created_at=t0 + dt.timedelta(minutes=1))
+    d = add("poll", {"word": "x"}, {}, workshop_code="HOLD-A", participant="p1")
+    e = add("poll", {"answer": None}, {}, workshop_code="HOLD-A", participant="p3")
+    f = _insert_raw(store, exercise="poll", answers=[1, 2], workshop_code="HOLD-A")
+    g = add("poll", {"answer": 5}, {}, workshop_code=None, participant="p4")
+    q = add(
+        "quiz",
+        {"topic": "jura"},
+        {"questions": {"jura-1": True, "jura-2": False}, "score": 1},
+        workshop_code="HOLD-A",
+        participant="p1",
+    )
+    add("dpia", {"answer": 1}, {}, workshop_code="HOLD-A", participant="p1")
+
+    everything = store.list_submission_values("poll", "answers", "answer")
+    assert [(v.id, v.value) for v in everything] == [
+        (a, 3),
+        (b, True),
+        (c, "4"),
+        (d, None),
+        (e, None),
+        (f, None),
+        (g, 5),
+    ]
+    assert type(everything[0].value) is int and everything[1].value is True
+    first = everything[0]
+    assert (first.workshop_code, first.participant, first.created_at) == ("HOLD-A", "p1", t0)
+    assert first.created_at.tzinfo is not None
+    assert everything[2].participant is None
+
+    in_a = store.list_submission_values("poll", "answers", "answer", workshop_codes=["HOLD-A"])
+    assert [v.id for v in in_a] == [a, c, d, e, f]
+    both = store.list_submission_values("poll", "answers", "answer", workshop_codes={"HOLD-B", "HOLD-A"})
+    assert [v.id for v in both] == [a, b, c, d, e, f]
+    assert store.list_submission_values("poll", "answers", "answer", workshop_codes=[]) == []
+    [quiz_row] = store.list_submission_values("quiz", "result", "questions", workshop_codes=["HOLD-A"])
+    assert (quiz_row.id, quiz_row.value) == (q, {"jura-1": True, "jura-2": False})
+    with pytest.raises(ValueError, match="Ukendt kolonne"):
+        store.list_submission_values("poll", "created_at", "answer")
+    with pytest.raises(ValueError, match="Ukendt felt"):
+        store.list_submission_values("poll", "answers", 'answer"')
+    store.dispose()
+
+
+def test_list_submission_values_with_many_workshops_keeps_id_order(store, monkeypatch):
+    """Codes go to the database in chunks; rows still come back once each, in id order."""
+    import aiskole.store as store_module
+
+    monkeypatch.setattr(store_module, "_CODES_PER_QUERY", 2)
+    codes = [f"HOLD-{i}" for i in range(5)]
+    ids = [
+        store.add_submission(
+            "poll", {"answer": i % 5 + 1}, {}, workshop_code=codes[i % 5], participant=f"p{i}"
+        )
+        for i in range(12)
+    ]
+    rows = store.list_submission_values("poll", "answers", "answer", workshop_codes=codes)
+    assert [r.id for r in rows] == ids
+    assert [r.value for r in rows] == [i % 5 + 1 for i in range(12)]
+    tokens = store.participants_by_workshop(codes)
+    assert tokens == {codes[k]: {f"p{i}" for i in range(12) if i % 5 == k} for k in range(5)}
+
+
+def test_participants_by_workshop(any_url):
+    """Distinct tokens of any exercise per workshop; rows without a token and other workshops do not count."""
+    store = Store(any_url)
+    store.migrate()
+    store.add_submission("poll", {"answer": 2}, {}, workshop_code="HOLD-A", participant="p1")
+    store.add_submission("poll", {"answer": 4}, {}, workshop_code="HOLD-A", participant="p1")
+    store.add_submission("dpia", {"1": True}, {}, workshop_code="HOLD-A", participant="p2")
+    store.add_submission("story", {"quote": "x"}, {}, workshop_code="HOLD-A")  # stories have no token
+    store.add_submission("story", {"quote": "y"}, {}, workshop_code="HOLD-B")
+    store.add_submission("poll", {"answer": 1}, {}, workshop_code="HOLD-C", participant="p9")
+    store.add_submission("poll", {"answer": 1}, {}, participant="p8")
+    assert store.participants_by_workshop(["HOLD-A", "HOLD-B", "NONE-1"]) == {"HOLD-A": {"p1", "p2"}}
+    assert store.participants_by_workshop([]) == {}
+    store.dispose()
+
+
+def test_list_workshops_in_a_period(any_url):
+    """created_from is included, created_before is not; without bounds every workshop, newest first."""
+    store = Store(any_url)
+    store.migrate()
+    t = dt.datetime(2026, 10, 1, 0, 0, tzinfo=dt.UTC)
+    made = {
+        k: store.create_workshop(f"Workshop {k}", now=t + dt.timedelta(minutes=k)).code
+        for k in (-1, 0, 1, 60)
+    }
+    every = [w.code for w in store.list_workshops()]
+    assert every == [made[60], made[1], made[0], made[-1]]
+    inside = store.list_workshops(created_from=t, created_before=t + dt.timedelta(minutes=60))
+    assert [w.code for w in inside] == [made[1], made[0]]
+    # bounds in another time zone mean the same instants
+    cet = dt.timezone(dt.timedelta(hours=2))
+    assert [w.code for w in store.list_workshops(created_from=t.astimezone(cet))] == [
+        made[60],
+        made[1],
+        made[0],
+    ]
+    assert [w.code for w in store.list_workshops(created_before=t)] == [made[-1]]
+    store.dispose()
+
+
+def test_schema_is_current_only_at_the_head_revision(any_url):
+    """A new database is not current, a migrated one is, one at an older revision is not."""
+    from alembic.script import ScriptDirectory
+
+    from aiskole.store import MIGRATIONS_DIR, _migrations_head
+
+    assert [_migrations_head()] == ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()
+    store = Store(any_url)
+    assert not store.schema_is_current()  # no alembic_version table yet
+    store.migrate()
+    assert store.schema_is_current()
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0002'"))
+    assert not store.schema_is_current()
+    store.dispose()
+
+
+def test_schema_is_current_is_false_when_unreachable():
+    store = Store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert not store.schema_is_current()
