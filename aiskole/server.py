@@ -67,8 +67,6 @@ def voila_argv(
         argv.append("--KernelManager.transport=ipc")
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
-        # the pool refills one second after a kernel is taken; with 40 joining at once, refill promptly
-        argv += ["--VoilaKernelManager.fill_delay=0.5"]
     if not open_browser:
         argv.append("--no-browser")
     return argv
@@ -90,6 +88,36 @@ def pools_config(participants: int, pool_size: int) -> dict:
     return pools
 
 
+#: Seconds before the first replacement kernel starts after a preheated one is taken, and between two of them.
+REFILL_DELAY = 2.0
+REFILL_SPACING = 1.0
+
+
+def stagger_refills(kernel_manager, *, first: float = REFILL_DELAY, spacing: float = REFILL_SPACING) -> None:
+    """Start the replacements for taken kernels one at a time, not all at once.
+
+    Voilà replaces each preheated kernel the moment it is taken, after the same ``fill_delay``; when a room of 40
+    opens the join link together, 40 new kernels would start in the same second and take the CPU from the 40
+    participants whose pages are being served (bench/room.py). Here the n-th pending replacement starts
+    ``first + n * spacing`` seconds after the burst, so the participants come first and the pool still refills.
+    A request that finds no started kernel waits for the first pending one (Voilà's own behaviour).
+    """
+    import asyncio
+
+    original = kernel_manager.fill_if_needed
+    last_slot = [float("-inf")]
+
+    def fill_if_needed(delay=None, notebook_name=None, **kwargs):
+        if delay is None:  # a refill after a kernel was taken (the initial fill passes delay=0)
+            now = asyncio.get_event_loop().time()
+            slot = max(now + first, last_slot[0] + spacing)
+            last_slot[0] = slot
+            delay = slot - now
+        return original(delay=delay, notebook_name=notebook_name, **kwargs)
+
+    kernel_manager.fill_if_needed = fill_if_needed
+
+
 def _rendered(pool_item) -> bool:
     """Whether a pooled kernel has started and run its notebook (a failed one counts: it will not get better)."""
     if not pool_item.done():
@@ -104,6 +132,8 @@ def make_app_class(*, participants: int = 0, pool_size: int = 1, on_ready=None):
     import tornado.ioloop
     from traitlets.config import Config
     from voila.app import Voila
+
+    from aiskole.gzip_cache import CachedGZipContentEncoding
 
     class AiskoleVoila(Voila):
         name = "aiskole-voila"
@@ -137,7 +167,12 @@ def make_app_class(*, participants: int = 0, pool_size: int = 1, on_ready=None):
 
         def init_settings(self):
             settings = super().init_settings()
+            if hasattr(self.kernel_manager, "fill_if_needed"):
+                stagger_refills(self.kernel_manager)
             settings["voila_jinja2_env"].globals["aiskole_apps"] = APPS
+            # A page load is ~4.9 MB of scripts and styles (93 files); gzipped once and kept, it is ~1.3 MB for
+            # every phone on the room's Wi-Fi. An Application argument, so it must be set here.
+            settings["transforms"] = [CachedGZipContentEncoding]
             return settings
 
     return AiskoleVoila

@@ -109,3 +109,50 @@ def test_request_info_gives_up_after_the_deadline(give_up_after):
         preheat.request_info(f"ws://127.0.0.1:{port}/q/k", give_up_after=give_up_after, max_delay=0.2) is None
     )
     assert time.monotonic() - started < give_up_after + 2
+
+
+@pytest.mark.parametrize("warm_up_fails", [False, True])
+def test_a_preheated_join_view_gets_the_code_after_warming_up(monkeypatch, warm_up_fails):
+    """The join page's thread warms up first, then waits for the link's code and hands it to the event loop;
+    a failing warm-up is only logged."""
+    import asyncio
+
+    from aiskole.widgets.join import when_code_arrives
+
+    port = _free_port()
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_IP", "127.0.0.1")
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k-join")
+    events: list[str] = []
+
+    def warm_up() -> None:
+        events.append("warm")
+        if warm_up_fails:
+            raise RuntimeError("store not reachable")
+
+    async def scenario() -> None:
+        arrived = asyncio.Event()
+
+        def got(code: str) -> None:
+            events.append(f"code {code}")
+            arrived.set()
+
+        assert when_code_arrives(got, warm_up=warm_up) is None  # not known yet: the cell does not wait
+        await asyncio.wait_for(arrived.wait(), 15)
+
+    with FakeVoila(port, [json.dumps({"QUERY_STRING": "kode=ABCDEF&x=1"})]) as voila:
+        asyncio.run(scenario())
+    assert events == ["warm", "code ABCDEF"]
+    assert voila.paths == ["/voila/query/k-join"]
+
+
+def test_without_preheating_the_code_is_read_at_once(monkeypatch):
+    from aiskole.widgets.join import when_code_arrives
+
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "kode=K7FMQX")
+    called = []
+    assert when_code_arrives(called.append, warm_up=lambda: called.append("warm")) == "K7FMQX"
+    assert called == []

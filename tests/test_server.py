@@ -58,3 +58,28 @@ def test_a_pooled_kernel_is_ready_only_when_its_page_is_rendered():
         failed.exception()  # retrieved: no "never retrieved" warning
 
     asyncio.run(scenario())
+
+
+def test_refills_after_a_burst_are_spaced_out():
+    """40 kernels taken in the same second: their replacements start one by one, the first after 2 s."""
+
+    class FakeManager:
+        def __init__(self):
+            self.calls = []
+
+        def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+            self.calls.append((delay, notebook_name))
+
+    async def scenario():
+        manager = FakeManager()
+        server.stagger_refills(manager, first=2.0, spacing=1.0)
+        manager.fill_if_needed(delay=0, notebook_name="x.ipynb")  # the initial fill is not delayed
+        for _ in range(5):
+            manager.fill_if_needed(notebook_name=JOIN_APP)
+        return manager.calls
+
+    calls = asyncio.run(scenario())
+    assert calls[0] == (0, "x.ipynb")
+    delays = [d for d, _ in calls[1:]]
+    assert delays == pytest.approx([2.0, 3.0, 4.0, 5.0, 6.0], abs=0.05)
+    assert all(name == JOIN_APP for _, name in calls[1:])

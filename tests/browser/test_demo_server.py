@@ -1,0 +1,29 @@
+"""The demo server as a phone sees it over HTTP: gzip for the page and its scripts, the same bytes each time."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import urllib.request
+
+
+def _get(url: str, encoding: str = "gzip") -> tuple[dict, bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return dict(response.headers), response.read()
+
+
+def test_pages_and_scripts_are_gzipped_and_scripts_are_compressed_once(voila_sqlite):
+    headers, body = _get(voila_sqlite.url + "voila/render/afstemning.ipynb")
+    assert headers["Content-Encoding"] == "gzip"
+    html = gzip.decompress(body).decode()
+    script = re.search(r'<script src="(/voila/static/voila\.js[^"]*)"', html).group(1)
+    url = voila_sqlite.url.rstrip("/") + script
+    first_headers, first = _get(url)
+    second_headers, second = _get(url)
+    plain_headers, plain = _get(url, "identity")
+    assert first_headers["Content-Encoding"] == second_headers["Content-Encoding"] == "gzip"
+    assert first == second  # the kept copy
+    assert gzip.decompress(second) == plain
+    assert "Content-Encoding" not in plain_headers
+    assert len(first) < len(plain) / 2
