@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 
@@ -22,6 +23,28 @@ def test_default_store_is_sqlite_in_the_data_dir_in_wal_mode(tmp_path):
     db = tmp_path / "data" / "aiskole.sqlite3"
     assert db.exists()
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_open_store_migrates_a_new_database_and_skips_alembic_for_a_current_one(tmp_path):
+    """A room's 40 kernels all open the store: only a database that needs it pays for importing alembic."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from aiskole.store import open_store; s = open_store(); "
+        "s.add_submission('dpia', {'1': True}, {'verdict': 'grey'}); print('alembic' in sys.modules)"
+    )
+    env = {**os.environ, "AISKOLE_DATA_DIR": str(tmp_path / "data")}
+    env.pop("AISKOLE_DATABASE_URL", None)
+    runs = [
+        subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
+    assert [r.stdout.strip() for r in runs] == ["True", "False"]  # migrated once, then skipped
+    store = Store(f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}")
+    assert store.schema_is_current()
+    assert len(store.list_submissions(exercise="dpia")) == 2
 
 
 def test_database_url_setting_wins(tmp_path):
