@@ -31,6 +31,8 @@ class CachedGZipContentEncoding(GZipContentEncoding):
         self._parts: list[bytes] = []
 
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if status_code == 206 or "Content-Range" in headers:
+            self._gzipping = False  # a byte range counts uncompressed bytes: send it as it is
         etag = headers.get("Etag")
         static = "Last-Modified" in headers  # set by static file handlers, not by pages
         if status_code == 200 and etag and static and self._gzipping and "Content-Encoding" not in headers:

@@ -67,7 +67,18 @@ def request_info(
     while True:
         attempt += 1
         try:
-            with connect(url, open_timeout=open_timeout, close_timeout=1, max_size=2**20) as websocket:
+            # proxy=None: the kernel talks to its own server on this machine, never through HTTP(S)_PROXY.
+            # ping_interval=None: no keepalive pings that a busy server could miss (the socket would be closed
+            # and a code sent at that moment lost). close_timeout: let the server finish the close before any
+            # new connection, since Voilà's handler mixes up registrations when an old socket closes late.
+            with connect(
+                url,
+                open_timeout=open_timeout,
+                close_timeout=10,
+                max_size=2**20,
+                proxy=None,
+                ping_interval=None,
+            ) as websocket:
                 message = websocket.recv()
             info = json.loads(message)
             if not isinstance(info, dict):

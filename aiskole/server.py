@@ -60,10 +60,11 @@ def voila_argv(
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_interval=60",
     ]
-    if os.name == "posix":
+    if sys.platform.startswith("linux"):
         # Kernels talk to the server over Unix sockets instead of TCP ports on 127.0.0.1: with dozens of kernels
         # starting at once, jupyter_client's pick-a-free-port-then-bind races ("Address already in use") and
         # kernels died at start-up (bench/room.py); sockets in the server's runtime folder cannot collide.
+        # Linux only: macOS limits socket paths to 104 bytes, less than its temporary folder needs.
         argv.append("--KernelManager.transport=ipc")
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
@@ -100,18 +101,19 @@ def stagger_refills(kernel_manager, *, first: float = REFILL_DELAY, spacing: flo
     opens the join link together, 40 new kernels would start in the same second and take the CPU from the 40
     participants whose pages are being served (bench/room.py). Here the n-th pending replacement starts
     ``first + n * spacing`` seconds after the burst, so the participants come first and the pool still refills.
-    A request that finds no started kernel waits for the first pending one (Voilà's own behaviour).
+    The pool is first in, first out, so a request after the burst gets the earliest replacement, and the n-th
+    request at the same moment waits for the n-th (Voilà's own behaviour when its pool is empty).
     """
     import asyncio
 
     original = kernel_manager.fill_if_needed
-    last_slot = [float("-inf")]
+    last_slot: dict[str | None, float] = {}  # per notebook: the presenter's app never queues behind the room
 
     def fill_if_needed(delay=None, notebook_name=None, **kwargs):
         if delay is None:  # a refill after a kernel was taken (the initial fill passes delay=0)
             now = asyncio.get_event_loop().time()
-            slot = max(now + first, last_slot[0] + spacing)
-            last_slot[0] = slot
+            slot = max(now + first, last_slot.get(notebook_name, float("-inf")) + spacing)
+            last_slot[notebook_name] = slot
             delay = slot - now
         return original(delay=delay, notebook_name=notebook_name, **kwargs)
 

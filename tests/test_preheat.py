@@ -156,3 +156,35 @@ def test_without_preheating_the_code_is_read_at_once(monkeypatch):
     called = []
     assert when_code_arrives(called.append, warm_up=lambda: called.append("warm")) == "K7FMQX"
     assert called == []
+
+
+def test_failures_in_the_join_thread_print_nothing_a_page_could_show():
+    """The thread's output would land in the pre-rendered page (as the running cell's stderr): it stays silent.
+
+    Run in a fresh interpreter: pytest's own log capture would hide what Python prints by default.
+    """
+    import subprocess
+    import sys
+
+    script = """
+import asyncio, os, threading, time
+os.environ["VOILA_PREHEAT"] = "True"
+from aiskole.widgets import join
+done = threading.Event()
+def broken_reader(*args, **kwargs):
+    done.set()
+    raise RuntimeError("Traceback: voila went away")
+join.preheat.request_info = broken_reader
+def broken_warm_up():
+    raise PermissionError("/data is read-only")
+async def scenario():
+    join.when_code_arrives(lambda code: None, warm_up=broken_warm_up)
+    while not done.is_set():
+        await asyncio.sleep(0.02)
+asyncio.run(scenario())
+time.sleep(0.3)
+print("thread ran", flush=True)
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "thread ran" in run.stdout, run.stderr
+    assert run.stderr == ""

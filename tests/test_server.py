@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
 
@@ -24,9 +23,11 @@ def test_room_settings_are_safe_for_a_lunch_demo():
     assert "--no-browser" in argv
 
 
-@pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
-def test_kernels_use_unix_sockets_not_tcp_ports():
+def test_kernels_use_unix_sockets_on_linux_only(monkeypatch):
+    monkeypatch.setattr(server.sys, "platform", "linux")
     assert "--KernelManager.transport=ipc" in server.voila_argv()
+    monkeypatch.setattr(server.sys, "platform", "darwin")  # socket paths there are limited to 104 bytes
+    assert not [a for a in server.voila_argv() if "transport" in a]
 
 
 def test_no_pool_without_preheating():
@@ -76,10 +77,13 @@ def test_refills_after_a_burst_are_spaced_out():
         manager.fill_if_needed(delay=0, notebook_name="x.ipynb")  # the initial fill is not delayed
         for _ in range(5):
             manager.fill_if_needed(notebook_name=JOIN_APP)
+        manager.fill_if_needed(notebook_name="praesentation.ipynb")
         return manager.calls
 
     calls = asyncio.run(scenario())
     assert calls[0] == (0, "x.ipynb")
-    delays = [d for d, _ in calls[1:]]
+    delays = [d for d, _ in calls[1:6]]
     assert delays == pytest.approx([2.0, 3.0, 4.0, 5.0, 6.0], abs=0.05)
-    assert all(name == JOIN_APP for _, name in calls[1:])
+    assert all(name == JOIN_APP for _, name in calls[1:6])
+    # another app's refill does not queue behind the room's
+    assert calls[6] == (pytest.approx(2.0, abs=0.05), "praesentation.ipynb")

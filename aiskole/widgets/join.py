@@ -84,12 +84,12 @@ def when_code_arrives(
         if warm_up is not None:
             try:
                 warm_up()
-            except Exception:  # noqa: BLE001 - only a head start; the real call reports problems in Danish
-                log.warning("warm-up before the join link failed", exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - only a head start; the real call reports problems in Danish
+                log.debug("warm-up before the join link failed: %s", exc)
         try:
             code = code_from_query()
-        except Exception:  # noqa: BLE001 - no link code: the participant types it
-            log.exception("could not read the join link's query string")
+        except Exception as exc:  # noqa: BLE001 - no link code: the participant types it
+            log.debug("could not read the join link's query string: %s", exc)
             return
         if code:
             loop.call_soon_threadsafe(callback, code)
