@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -29,14 +30,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Slettede {len(purged)} workshop(s), hvis opbevaringsperiode var udløbet: {', '.join(purged)}")
     url = f"http://{args.ip}:{args.port}/"
     print(f"aiskole starter demo-serveren på {url}  (stop med Ctrl+C)", flush=True)
+    if not os.environ.get("AISKOLE_PUBLIC_URL"):
+        if args.ip in ("0.0.0.0", "::", ""):
+            print(
+                "Bemærk: sæt AISKOLE_PUBLIC_URL til bærbarens adresse på netværket (fx http://192.168.1.20:"
+                f"{args.port}/), så linket og QR-koden virker på telefonerne.",
+                flush=True,
+            )
+        else:
+            # The join links and QR codes (made in the server's kernels, which inherit this) use this server.
+            os.environ["AISKOLE_PUBLIC_URL"] = url
+    public_url = os.environ.get("AISKOLE_PUBLIC_URL") or settings.public_url
     if args.participants:
+        # measured by bench/room.py: ~29 s for 40 participants on a 2-core laptop
         print(
-            f"Forvarmer {args.participants} kerner til deltagerne – det tager ca. {args.participants} sekunder …",
+            f"Forvarmer {args.participants} kerner til deltagerne – det tager op til ca. "
+            f"{max(5, round(args.participants * 0.75))} sekunder …",
             flush=True,
         )
 
     def ready() -> None:
-        join = settings.public_url.rstrip("/") + "/voila/render/" + JOIN_APP
+        join = public_url.rstrip("/") + "/voila/render/" + JOIN_APP
         print(f"Rummet er klar. Forside: {url}", flush=True)
         print(f"Deltagerne går ind på: {join}  (koden vises på præsentationsskærmen)", flush=True)
 

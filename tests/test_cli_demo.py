@@ -1,0 +1,50 @@
+"""`aiskole demo` without starting Voilà: what the facilitator is told, and the join address the kernels get."""
+
+from __future__ import annotations
+
+import pytest
+
+import aiskole.server
+from aiskole import cli
+
+
+@pytest.fixture
+def fake_serve(monkeypatch, tmp_path):
+    monkeypatch.setenv("AISKOLE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("AISKOLE_DATABASE_URL", raising=False)
+    # set, then removed: so the teardown also removes what `aiskole demo` itself sets
+    monkeypatch.setenv("AISKOLE_PUBLIC_URL", "placeholder")
+    monkeypatch.delenv("AISKOLE_PUBLIC_URL")
+    calls = []
+
+    def serve(**options):
+        calls.append(options)
+        options["on_ready"]()
+
+    monkeypatch.setattr(aiskole.server, "serve", serve)
+    return calls
+
+
+def test_the_join_link_uses_the_port_the_room_runs_on(fake_serve, capsys, monkeypatch):
+    assert cli.main(["demo", "--participants", "40", "--port", "8877"]) == 0
+    out = capsys.readouterr().out
+    assert "Deltagerne går ind på: http://127.0.0.1:8877/voila/render/deltag.ipynb" in out
+    assert "op til ca. 30 sekunder" in out
+    assert fake_serve[0]["participants"] == 40 and fake_serve[0]["port"] == 8877
+    import os
+
+    assert os.environ["AISKOLE_PUBLIC_URL"] == "http://127.0.0.1:8877/"  # what the presenter's kernels read
+
+
+def test_a_room_on_all_interfaces_asks_for_the_laptops_address(fake_serve, capsys):
+    assert cli.main(["demo", "--ip", "0.0.0.0", "--port", "8866"]) == 0
+    out = capsys.readouterr().out
+    assert "sæt AISKOLE_PUBLIC_URL til bærbarens adresse" in out
+
+
+def test_a_given_public_address_is_kept(fake_serve, capsys, monkeypatch):
+    monkeypatch.setenv("AISKOLE_PUBLIC_URL", "https://aiskole.kommune.dk/")
+    assert cli.main(["demo", "--port", "8877"]) == 0
+    out = capsys.readouterr().out
+    assert "Deltagerne går ind på: https://aiskole.kommune.dk/voila/render/deltag.ipynb" in out
+    assert "Bemærk" not in out
