@@ -34,8 +34,8 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
-from aiskole.html import CSS, MONTHS, danish_date
-from aiskole.reports import ReportError
+from aiskole.html import CSS, MONTHS, danish_date, percent
+from aiskole.reports import ReportError, store_for
 from aiskole.store import Store, StoreError, Submission, SubmissionValue, Workshop, normalise_workshop_code
 
 #: Aggregates over fewer participants than this are never shown in a cohort report.
@@ -225,10 +225,6 @@ def _num(value: float, decimals: int = 1) -> str:
     return text.replace("-", "−")
 
 
-def _pct(share: float) -> str:
-    return f"{round(100 * share)} %"
-
-
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
@@ -309,36 +305,6 @@ def _cell_text(value: Any) -> str:
 
 
 # --- reading the store ------------------------------------------------------------------------------------
-
-
-#: Stores that reports read from, one per URL and process (see :func:`_open_store`).
-_report_stores: dict[str, Store] = {}
-
-
-def _open_store(database_url: str | None) -> Store:
-    """The store to read a report from.
-
-    Reports only read, so a database whose schema is already at the newest migration is used as it is;
-    only otherwise is it migrated (:func:`aiskole.store.open_store`). That check is a single query, while
-    migrating means importing alembic, which costs a report kernel more time than building the report.
-    """
-    from aiskole.settings import Settings, get_settings
-    from aiskole.store import open_store
-
-    settings = get_settings()
-    if database_url:
-        settings = Settings(settings.data_dir, database_url, settings.datasets_dir)
-    store = _report_stores.get(settings.database_url)
-    if store is not None:
-        return store
-    store = Store(settings.database_url)
-    if not store.schema_is_current():
-        store.dispose()
-        try:
-            store = open_store(settings)
-        except StoreError as exc:
-            raise ReportError(str(exc)) from exc
-    return _report_stores.setdefault(settings.database_url, store)
 
 
 def _code(code: Any, what: str = "workshopkode") -> str:
@@ -492,7 +458,7 @@ def _poll_section(first: dict[str, int], last: dict[str, int]) -> tuple[str, dic
 
 def _load_workshop(code: Any, database_url: str | None) -> tuple[str, Workshop | None, list[Submission]]:
     code = _code(code)
-    store = _open_store(database_url)
+    store = store_for(database_url)
     workshop = _read(store, store.get_workshop, code)
     subs = _read(store, store.list_submissions, workshop_code=code)
     if workshop is None and not subs:
@@ -579,11 +545,11 @@ def workshop_report(code: Any, database_url: str | None = None) -> Report:
     }
     if quiz.n:
         topic_rows = [
-            [escape(t.label), f"{_bar(t.share)}{_pct(t.share)}", f"{t.correct} af {t.total}"]
+            [escape(t.label), f"{_bar(t.share)}{percent(t.share)}", f"{t.correct} af {t.total}"]
             for t in quiz.topics
         ]
         quiz_html = _figures(
-            (str(quiz.n), "deltagere tog quizzen"), (_pct(quiz.share), "rigtige svar i alt")
+            (str(quiz.n), "deltagere tog quizzen"), (percent(quiz.share), "rigtige svar i alt")
         ) + table(
             "Rigtige svar pr. emne", ["Emne", "Andel rigtige", "Rigtige svar"], topic_rows, numeric=(2,)
         )
@@ -592,7 +558,7 @@ def workshop_report(code: Any, database_url: str | None = None) -> Report:
             quiz_html += (
                 "<h3>Spørgsmål med færrest rigtige svar</h3><ol>"
                 + "".join(
-                    f"<li>{escape(q.text)} – {_pct(q.share)} rigtige ({q.correct} af {q.answered})</li>"
+                    f"<li>{escape(q.text)} – {percent(q.share)} rigtige ({q.correct} af {q.answered})</li>"
                     for q in weakest
                 )
                 + "</ol>"
@@ -802,7 +768,7 @@ def cohort_report(
         wanted = validate_department(department)
     except ValueError as exc:
         raise ReportError(str(exc)) from None
-    store = _open_store(database_url)
+    store = store_for(database_url)
     period = f"{_date_text(first_day)} – {_date_text(last_day)}"
     # The database narrows the workshops to the period (Danish days as UTC bounds); the check on the local
     # date below is the definition. Department names are compared case-insensitively for any alphabet
@@ -932,7 +898,7 @@ def cohort_report(
                 _shown(entry["participants"], str),
                 _shown(entry["before_mean"], _mean_text),
                 _shown(entry["after_mean"], _mean_text),
-                _shown(entry["quiz_share"], _pct),
+                _shown(entry["quiz_share"], percent),
             ]
         )
     result["months"] = months_out
@@ -984,7 +950,7 @@ def cohort_report(
             verdict = _suppressed()
             share_html = _suppressed()
         else:
-            share_html = f"{_bar(entry['share'])}{_pct(entry['share'])}"
+            share_html = f"{_bar(entry['share'])}{percent(entry['share'])}"
             verdict = (
                 "<strong>▲ Følg op – lavest</strong>"
                 if topic == lowest and topic in follow_up
@@ -1005,7 +971,7 @@ def cohort_report(
             topic_rows,
             numeric=(1,),
         )
-        + f'<p class="aiskole-note">«Følg op» betyder under {_pct(FOLLOW_UP_SHARE)} rigtige svar. Et emne tæller '
+        + f'<p class="aiskole-note">«Følg op» betyder under {percent(FOLLOW_UP_SHARE)} rigtige svar. Et emne tæller '
         "hver deltagers seneste quiz.</p>"
         if topic_rows
         else "<p>Ingen tog quizzen i perioden.</p>"
@@ -1156,7 +1122,7 @@ def pilot_report(code: Any, database_url: str | None = None) -> Report:
         Badly formed code, no pilot data under the code, or an unreachable store (Danish message).
     """
     code = _code(code, "pilotkode")
-    store = _open_store(database_url)
+    store = store_for(database_url)
     workshop = _read(store, store.get_workshop, code)
     subs = _read(store, store.list_submissions, workshop_code=code)
     latest = {}

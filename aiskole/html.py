@@ -66,6 +66,11 @@ MONTHS = (
 )  # fmt: skip
 
 
+def percent(share: float) -> str:
+    """A share 0-1 as a whole percentage in Danish style: ``0.456`` -> ``"46 %"``."""
+    return f"{round(100 * share)} %"
+
+
 def danish_date(day) -> str:
     """``27. november 2026``."""
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"

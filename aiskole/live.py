@@ -22,6 +22,7 @@ from html import escape
 from typing import Any, ClassVar
 
 from aiskole import poll as poll_logic
+from aiskole.html import percent
 from aiskole.workshop import WorkshopState, latest_per_participant
 
 #: The exercises a presenter can put in play, with their Danish names (in the order they are offered).
@@ -515,10 +516,6 @@ def _fmt(value: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
 
-def _pct(share: float) -> str:
-    return f"{round(100 * share)} %"
-
-
 def _answers(n: int) -> str:
     return "1 svar" if n == 1 else f"{n} svar"
 
@@ -612,18 +609,18 @@ def _render_poll(r: PollLive) -> str:
 def _render_quiz(r: QuizLive) -> str:
     figures = (
         '<div class="aiskole-live-figures">'
-        f"{_figure(str(r.n), 'deltagere')}{_figure(_pct(r.share), 'rigtige svar i alt')}</div>"
+        f"{_figure(str(r.n), 'deltagere')}{_figure(percent(r.share), 'rigtige svar i alt')}</div>"
     )
     topics = _bars(
         "Rigtige svar pr. emne",
-        ((escape(t.label), f"{_pct(t.share)} ({t.correct} af {t.total})", t.share, "") for t in r.topics),
+        ((escape(t.label), f"{percent(t.share)} ({t.correct} af {t.total})", t.share, "") for t in r.topics),
     )
     questions = _bars(
         "Rigtige svar pr. spørgsmål",
         (
             (
                 f'Spørgsmål {q.number}<br><span class="aiskole-live-question">{escape(q.text)}</span>',
-                f"{_pct(q.share)} ({q.correct} af {q.answered})",
+                f"{percent(q.share)} ({q.correct} af {q.answered})",
                 q.share,
                 "",
             )

@@ -126,7 +126,16 @@ def _parse_submission_id(value: Any) -> int:
     return number
 
 
-def _store_for(database_url: str | None) -> Store:
+def store_for(database_url: str | None) -> Store:
+    """The store a report reads from: the settings' database, or ``database_url`` when given.
+
+    Opened through :func:`aiskole.store.open_store`, which migrates only a database that needs it.
+
+    Raises
+    ------
+    ReportError
+        The store cannot be reached or migrated (Danish message).
+    """
     settings = get_settings()
     if database_url:
         settings = Settings(settings.data_dir, database_url, settings.datasets_dir)
@@ -147,7 +156,7 @@ def load_dpia_note(submission_id: Any, database_url: str | None = None) -> DpiaN
     from aiskole import dpia
 
     number = _parse_submission_id(submission_id)
-    store = _store_for(database_url)
+    store = store_for(database_url)
     try:
         submission = store.get_submission(number)
     except StoreError as exc:
@@ -295,16 +304,7 @@ def _print_pdf(html_path: Path, pdf_path: Path) -> None:
     os.close(fd)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                headless=True,
-                args=[
-                    "--no-sandbox",
-                    "--disable-dev-shm-usage",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                ],
-            )
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page()
                 page.goto(html_path.resolve().as_uri(), wait_until="load")
@@ -326,6 +326,17 @@ def _print_pdf(html_path: Path, pdf_path: Path) -> None:
 
 
 CHROMIUM = "/usr/bin/chromium"
+#: Headless Chromium without any background traffic (the kit's pages must load nothing from outside).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @dataclass(frozen=True)

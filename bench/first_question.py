@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM, start_voila, stop_voila  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila  # noqa: E402
 
 
 def measure(browser, url: str, runs: int, width: int) -> list[float]:
@@ -41,16 +41,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-dev-shm-usage",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         t0 = time.perf_counter()
         server = start_voila(Path(tmp), f"sqlite:///{tmp}/data/aiskole.sqlite3")
         print(f"server start -> HTTP ready: {time.perf_counter() - t0:.2f} s")

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from aiskole.apps import APPS  # noqa: E402
-from tests.browser.conftest import CHROMIUM, start_voila, stop_voila  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila  # noqa: E402
 
 
 def main() -> None:
@@ -27,11 +27,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         server = start_voila(Path(tmp), f"sqlite:///{tmp}/data/aiskole.sqlite3")
         time.sleep(15)  # let the pools fill (one kernel per app)
         try:

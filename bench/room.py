@@ -47,7 +47,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
@@ -64,18 +63,8 @@ from playwright.async_api import async_playwright  # noqa: E402
 from aiskole.server import apps_dir  # noqa: E402
 from aiskole.store import BoundStore, Store  # noqa: E402
 from aiskole.workshop import JOIN_APP, join_url  # noqa: E402
-from tests.browser.conftest import CHROMIUM, LAPTOP, PHONE  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-dev-shm-usage",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 #: Started with ``python -c`` so the root folder can be chosen: ``python -m aiskole.server`` has no option for it.
 #: argv[4], when not empty, replaces the ``--VoilaExecutor.timeout=60`` of :func:`aiskole.server.voila_argv`
 #: (for both servers alike).
@@ -490,42 +479,6 @@ async def browser_burst(browser, app: App, n: int) -> Loads:
         else:
             loads.no_code.append(r[1])
     return loads
-
-
-def http_burst(url: str, n: int, timeout: float = 300) -> list[dict]:
-    """``n`` GETs released together by a barrier; per request: status, time to headers, time to full body."""
-    parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    barrier = threading.Barrier(n)
-    results: list[dict] = [{} for _ in range(n)]
-
-    def one(i: int) -> None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-        try:
-            conn.connect()
-            barrier.wait(timeout=30)
-            t0 = time.perf_counter()
-            conn.request("GET", path)
-            response = conn.getresponse()
-            headers = time.perf_counter() - t0
-            body = response.read()
-            results[i] = {
-                "status": response.status,
-                "headers": headers,
-                "full": time.perf_counter() - t0,
-                "body": body.decode("utf-8", errors="replace"),
-            }
-        except Exception as exc:  # noqa: BLE001 - a failed request is reported, not raised
-            results[i] = {"status": None, "error": repr(exc)}
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout + 40)
-    return results
 
 
 # --- a phone at protocol level -----------------------------------------------------------------------------

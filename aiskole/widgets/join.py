@@ -77,7 +77,7 @@ def when_code_arrives(
     at once and returned (and neither ``callback`` nor ``warm_up`` is called).
     """
     if not preheat.is_preheated():
-        return _code_in(os.getenv("QUERY_STRING"))
+        return code_from_query()  # known at once
     loop = asyncio.get_event_loop()
 
     def wait() -> None:

@@ -15,11 +15,12 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
+from aiskole.reports import CHROMIUM, CHROMIUM_ARGS  # one definition for the kit, its tests and benchmarks
+
 # Widgets appear only after the kernel has run the notebook and the page has loaded its JavaScript: on a busy
 # 2-core machine that can take well over Playwright's default 5 s.
 expect.set_options(timeout=60_000)
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PHONE = {"width": 375, "height": 812}
 #: Put these in every free-text field; :meth:`Watched.assert_no_xss` proves none of them ran.
@@ -127,20 +128,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test-deps` (installs Debian's chromium)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-dev-shm-usage",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
