@@ -92,3 +92,37 @@ def test_in_a_workshop_the_poll_hides_results_and_lets_you_change_your_answer(wo
     assert poll.output.value == ""  # results only on the presenter's screen
     assert "store skærm" in poll.status.value
     assert not poll.send_button.disabled and poll.send_button.description == "Skift svar"
+
+
+def test_enter_joins_with_the_code_that_arrives_after_it(workshop_store):
+    """The browser sends Enter before the typed code: joining must use the code, not the empty field."""
+    ws = workshop_store.create_workshop("Frokostdemo")
+    view = JoinView(store_factory=lambda: workshop_store)
+    view.code._handle_custom_msg({"event": "submit"}, [])  # what Enter sends first (the field is still empty)
+    assert view.workshop is None and view.status.value == ""  # no error about an empty field
+    view.code.value = ws.code.lower()  # then the field's text (continuous_update=False: on Enter or leaving)
+    assert view.workshop is not None and view.workshop.code == ws.code
+    assert view.form.layout.display == "none"
+
+
+def test_leaving_the_field_then_clicking_joins_once(workshop_store, monkeypatch):
+    ws = workshop_store.create_workshop("Frokostdemo")
+    view = JoinView(store_factory=lambda: workshop_store)
+    reads = []
+    original = workshop_store.get_workshop
+    monkeypatch.setattr(workshop_store, "get_workshop", lambda code: reads.append(code) or original(code))
+    view.code.value = ws.code  # leaving the field sends the code ...
+    assert view.workshop.code == ws.code and reads
+    after_joining = len(reads)
+    view.join_button.click()  # ... and then the click arrives
+    assert view.workshop.code == ws.code
+    assert len(reads) == after_joining  # joined once: the click found the participant already in
+
+
+def test_a_wrong_code_typed_then_corrected_joins(workshop_store):
+    ws = workshop_store.create_workshop("Frokostdemo")
+    view = JoinView(store_factory=lambda: workshop_store)
+    view.code.value = "ACDEFG"
+    assert "findes ikke" in view.status.value
+    view.code.value = ws.code
+    assert view.workshop.code == ws.code and view.status.value == ""

@@ -281,3 +281,19 @@ def test_info_screen_starts_by_itself_from_the_code_in_its_link(store):
     screen = InfoScreenView(store_factory=lambda: store, live_refresh=False, code=workshop.code.lower())
     assert screen.code == workshop.code
     assert screen.form.layout.display == "none"
+
+
+def test_info_screen_enter_uses_the_code_that_arrives_after_it(store):
+    """Enter reaches the kernel before the typed code: the screen shows the typed workshop, once."""
+    workshop = store.create_workshop("Kantinen")
+    view = InfoScreenView(store_factory=lambda: store, live_refresh=False)
+    view.code_input._handle_custom_msg({"event": "submit"}, [])  # Enter, the field still empty
+    assert view.code is None and view.status.value == ""
+    view.code_input.value = workshop.code  # then the text
+    assert view.code == workshop.code and view.form.layout.display == "none"
+    shown = view.screen.value
+    view.show_button.click()  # a click after leaving the field changes nothing
+    assert view.code == workshop.code and view.screen.value == shown
+    view.stop()  # "Skift workshop", then the same code again shows it again
+    view.show_button.click()
+    assert view.code == workshop.code and view.form.layout.display == "none"

@@ -33,10 +33,28 @@ def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
     )
 
 
+def run_on_enter_or_click(field: w.Text, button: w.Button, action: Callable[[], None]) -> None:
+    """Run ``action`` when the user presses Enter in ``field``, leaves it with a new text, or clicks ``button``.
+
+    Not ``Text.on_submit``: the browser sends the Enter event *before* the new text, so a submit handler
+    reads the old one. ``field`` must have ``continuous_update=False``: then its text is sent on Enter or
+    on leaving the field, which is always before a click on the button. ``action`` reads ``field.value``
+    and must be harmless to repeat: leaving the field and then clicking the button both run it.
+    """
+
+    def changed(change) -> None:
+        if str(change["new"]).strip():
+            action()
+
+    field.observe(changed, names="value")
+    button.on_click(lambda _b: action())
+
+
 def workshop_code_field(value: str | None = None) -> w.Text:
     """The optional "Workshopkode" field every exercise offers (validated when saving, never required)."""
     return w.Text(
         value=value or "",
+        continuous_update=False,
         description="Workshopkode (valgfri)",
         placeholder="fx TEK-24",
         style={"description_width": "initial"},

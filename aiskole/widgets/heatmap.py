@@ -107,6 +107,7 @@ class HeatmapView(ExerciseView):
         self.catalogue_info = w.HTML()
         self.title = _stack(
             w.Text(
+                continuous_update=False,
                 description="Risiko (kort titel)",
                 placeholder="fx Borgerens sag skrives ind i en offentlig chatbot",
                 layout=w.Layout(width="auto", max_width="100%"),
@@ -132,6 +133,7 @@ class HeatmapView(ExerciseView):
         )
         self.owner = _stack(
             w.Text(
+                continuous_update=False,
                 description="Ejer (en rolle, ikke et navn)",
                 placeholder="fx Teamleder, Jobcenter",
                 layout=w.Layout(width="auto", max_width="100%"),
@@ -139,6 +141,7 @@ class HeatmapView(ExerciseView):
         )
         self.mitigation = _stack(
             w.Textarea(
+                continuous_update=False,
                 description="Tiltag – hvad gør I for at mindske risikoen?",
                 placeholder="fx Kun godkendt AI-løsning med databehandleraftale",
                 rows=3,
@@ -192,6 +195,7 @@ class HeatmapView(ExerciseView):
         self.download = w.HTML()
         self.workshop_code = _stack(
             w.Text(
+                continuous_update=False,
                 value=workshop_code or "",
                 description="Workshopkode (valgfri)",
                 placeholder="fx TEK-24",

@@ -23,7 +23,7 @@ import ipywidgets as w
 from aiskole import preheat
 from aiskole import workshop as ws
 from aiskole.store import BoundStore, Store, StoreError, Workshop, open_store
-from aiskole.widgets.base import ExerciseView
+from aiskole.widgets.base import ExerciseView, run_on_enter_or_click
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ class JoinView(ExerciseView):
 
         self.code = w.Text(
             value=code or "",
+            continuous_update=False,
             placeholder="fx K7FMQX",
             description="Kode",
             style={"description_width": "initial"},
@@ -138,8 +139,7 @@ class JoinView(ExerciseView):
         )
         self.code.add_class("aiskole-join-code")
         self.join_button = w.Button(description="Deltag", button_style="primary")
-        self.join_button.on_click(lambda _b: self.guard(self.join)(self.code.value))
-        self.code.on_submit(lambda _t: self.guard(self.join)(self.code.value))
+        run_on_enter_or_click(self.code, self.join_button, lambda: self.guard(self.join)(self.code.value))
         self.form = w.VBox(
             [
                 w.HTML(
@@ -172,6 +172,8 @@ class JoinView(ExerciseView):
     def join(self, typed: str) -> None:
         """Join the workshop with this code, or explain in Danish why not."""
         code = ws.normalise_code(typed)
+        if self.workshop is not None and self.workshop.code == code:
+            return  # already in (leaving the field and clicking "Deltag" both ask to join)
         workshop = self.store().get_workshop(code)
         if workshop is None:
             raise ValueError("Den kode findes ikke. Tjek, at du har skrevet den rigtigt, og prøv igen.")

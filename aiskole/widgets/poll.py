@@ -94,6 +94,7 @@ class PollView(ExerciseView):
         )
         self.answer.add_class("aiskole-poll-options")
         self.word = w.Text(
+            continuous_update=False,
             description=c.word.label,
             placeholder=c.word.placeholder,
             style={"description_width": "initial"},

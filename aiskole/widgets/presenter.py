@@ -28,7 +28,7 @@ import ipywidgets as w
 from aiskole import live
 from aiskole.settings import Settings, get_settings
 from aiskole.store import Store, StoreError, open_store
-from aiskole.widgets.base import ExerciseView
+from aiskole.widgets.base import ExerciseView, run_on_enter_or_click
 from aiskole.workshop import WorkshopState, join_url, normalise_code, qr_svg
 
 log = logging.getLogger("aiskole.widgets.presenter")
@@ -244,6 +244,7 @@ class PresenterView(_LiveView):
 
         # -- choose or create a workshop
         self.title_input = w.Text(
+            continuous_update=False,
             description="Titel på workshoppen",
             placeholder="fx Frokostdemo, Teknik og Miljø",
             style={"description_width": "initial"},
@@ -604,14 +605,14 @@ class InfoScreenView(_LiveView):
         self._advance_next = False
 
         self.code_input = w.Text(
+            continuous_update=False,
             description="Workshopkode",
             placeholder="fx K7FMQX",
             style={"description_width": "initial"},
             layout=w.Layout(width="320px", max_width="100%"),
         )
-        self.code_input.on_submit(self.guard(lambda _t: self.show()))
         self.show_button = w.Button(description="Vis", button_style="primary")
-        self.show_button.on_click(self.guard(lambda _b: self.show()))
+        run_on_enter_or_click(self.code_input, self.show_button, self.guard(self.show))
         self.form = _box(
             [
                 w.HTML(
@@ -654,6 +655,8 @@ class InfoScreenView(_LiveView):
     def show(self) -> None:
         """Start showing the workshop whose code is typed."""
         code = normalise_code(self.code_input.value)
+        if code == self.code:
+            return  # already shown (leaving the field and clicking "Vis" both ask to show it)
         workshop = self.store().get_workshop(code)
         if workshop is None:
             raise ValueError(f"Der findes ingen workshop med koden {code}. Tjek koden, og prøv igen.")

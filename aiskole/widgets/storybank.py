@@ -148,15 +148,22 @@ class StorybankView(ExerciseView):
         self.saved_id: int | None = None
 
         self.quote = w.Textarea(
+            continuous_update=False,
             placeholder="Fx: Jeg bruger AI til første udkast til referater. Det sparer mig en time om ugen.",
             layout=w.Layout(width="auto", max_width="100%"),
         )
         self.quote.add_class("aiskole-storybank-quote")
         self.counter = w.HTML()
         self.quote.observe(self.guard(self._count), names="value")
-        self.role = w.Text(placeholder="fx Sagsbehandler", layout=w.Layout(width="auto", max_width="100%"))
+        self.role = w.Text(
+            placeholder="fx Sagsbehandler",
+            continuous_update=False,
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
         self.department = w.Text(
-            placeholder="fx Borgerservice", layout=w.Layout(width="auto", max_width="100%")
+            placeholder="fx Borgerservice",
+            continuous_update=False,
+            layout=w.Layout(width="auto", max_width="100%"),
         )
         self.consent = w.Checkbox(
             value=False,

@@ -81,6 +81,28 @@ def test_typed_unknown_code_is_explained(voila_sqlite, open_page):
     watched.assert_clean()
 
 
+def test_type_the_code_and_press_enter_to_join(voila_sqlite, open_page):
+    """Typed key by key and sent with Enter (the phone keyboard's "Gå"): joins with the code typed, not ''.
+
+    The browser sends Enter before the field's text; joining on the text (not on Enter) gets it right.
+    """
+    store = Store(voila_sqlite.database_url)
+    store.migrate()
+    workshop = store.create_workshop("Tastet kode")
+    store.dispose()
+    watched = open_page(PHONE)
+    page = watched.page
+    watched.open_app(voila_sqlite, "deltag.ipynb")
+    field = page.get_by_role("textbox", name="Kode")
+    field.click()
+    page.keyboard.type(workshop.code.lower(), delay=30)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Tastet kode")).to_be_visible()
+    expect(page.get_by_text("Du er med. Dine svar er anonyme.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)  # no message about an empty or old code on the way
+    watched.assert_clean()
+
+
 def test_a_room_that_fills_slowly_still_joins_by_link(tmp_path, open_page):
     """A preheated join kernel waits for its participant longer than the cell timeout: does the link still work?
 
@@ -99,7 +121,9 @@ def test_a_room_that_fills_slowly_still_joins_by_link(tmp_path, open_page):
         expect(phone.page.get_by_text("Sen ankomst")).to_be_visible()
         # Other apps' preheated kernels may time out at 4 s on a loaded machine; the join page's cell must not.
         timeouts = server.log.read_text().split("A cell timed out")[1:]
-        previews = [t.split("\n[", 1)[0] for t in timeouts]  # each message ends where the next log line starts
+        previews = [
+            t.split("\n[", 1)[0] for t in timeouts
+        ]  # each message ends where the next log line starts
         assert not [p for p in previews if "JoinView" in p]
         store.dispose()
     finally:
