@@ -13,12 +13,16 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Stamp files: reinstall when pyproject.toml changes.
+# An editable install compiles nothing: compile the kit once, so a kernel (each report, each app) does not
+# compile it again on every start where writing bytecode is off (PYTHONDONTWRITEBYTECODE).
 $(VENV)/.kit-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q aiskole
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,postgres]"
+	$(BIN)/python -m compileall -q aiskole
 	touch $@ $(VENV)/.kit-installed
 
 demo: $(VENV)/.kit-installed

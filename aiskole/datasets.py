@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, mod
 
 from aiskole.settings import get_settings
 
+#: libyaml's safe loader when PyYAML was built with it (the same documents, parsed ~10x faster), else PyYAML's.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class DatasetError(ValueError):
     """A dataset file is missing or does not follow its schema."""
@@ -146,7 +149,7 @@ class ClaimsFile(DatasetModel):
 
 def _read(path: Path, model: type[DatasetModel]):
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError as exc:
         raise DatasetError(f"Datafilen {path} findes ikke.") from exc
     except yaml.YAMLError as exc:

@@ -366,7 +366,7 @@ def poll_before_after(submissions: Iterable[Submission]) -> tuple[dict[str, int]
 
 def _before_after(answers: Iterable[SubmissionValue]) -> tuple[dict[str, int], dict[str, int]]:
     """:func:`poll_before_after` on the poll answers alone (``value`` is the stored ``answers["answer"]``)."""
-    from aiskole.poll import SCALE
+    from aiskole.scales import SCALE
 
     scale = set(SCALE)
     first: dict[str, int] = {}
@@ -399,7 +399,7 @@ class Distribution:
 
 
 def distribution(values: Iterable[int]) -> Distribution:
-    from aiskole.poll import SCALE
+    from aiskole.scales import SCALE
 
     values = list(values)
     counts = {v: values.count(v) for v in SCALE}
@@ -755,7 +755,8 @@ def cohort_report(
     ReportError
         Bad dates, start after end, no workshops with answers in the period, or an unreachable store.
     """
-    from aiskole.quiz import TOPICS, load_quiz
+    # The topic index, not the validated question bank: pydantic would cost more than the report itself.
+    from aiskole.quiz_index import TOPICS, load_quiz_index
     from aiskole.workshop import latest_per_participant, validate_department
 
     first_day, last_day = parse_date(start, "Startdatoen"), parse_date(end, "Slutdatoen")
@@ -802,8 +803,8 @@ def cohort_report(
         if v.participant:
             quizzes[v.workshop_code].append(v)
 
-    content = load_quiz()
-    topic_of = {q.id: q.topic for q in content.questions}
+    content = load_quiz_index()
+    topic_of = content.topic_of
     people: list[_Person] = []
     for w in active:
         first, last = _before_after(polls[w.code])

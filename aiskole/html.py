@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
 
-from aiskole.datasets import Claim, Source
+if TYPE_CHECKING:  # only annotations: reports that show no claims need not load the dataset layer
+    from aiskole.datasets import Claim, Source
 
 #: The kit's stylesheet, shared by widgets, lessons and reports. System fonts only; nothing loaded from outside.
 CSS = """

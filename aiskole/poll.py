@@ -21,8 +21,8 @@ from pydantic import Field, model_validator
 
 # The shared loader (validation, Danish errors, mtime cache); see the report about making it public.
 from aiskole.datasets import DatasetModel, load_dataset
+from aiskole.scales import SCALE
 
-SCALE = (1, 2, 3, 4, 5)
 _NUMBER_WORDS = {1: "ét", 2: "to", 3: "tre", 4: "fire", 5: "fem"}
 
 

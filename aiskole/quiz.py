@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetError, DatasetModel, Source, load_dataset
+from aiskole.scales import TOPICS
 
 __all__ = [
     "TOPICS",
@@ -42,8 +43,6 @@ __all__ = [
 ]
 
 Topic = Literal["jura", "prompt", "proces"]
-#: The known topics, in the order they are offered.
-TOPICS: tuple[str, ...] = ("jura", "prompt", "proces")
 
 
 # --- content -----------------------------------------------------------------------------------------

@@ -7,8 +7,10 @@ complete. Errors a user can cause raise :class:`ReportError` with a Danish messa
 
 from __future__ import annotations
 
+import atexit
 import copy
 import datetime as dt
+import gc
 import os
 import tempfile
 from dataclasses import dataclass
@@ -126,16 +128,34 @@ def _parse_submission_id(value: Any) -> int:
     return number
 
 
+def exit_quickly() -> None:
+    """Let this process end without the garbage collector's last passes over every object it holds.
+
+    A report kernel lives for one report, and jupyter_client looks every 0.1 s whether it has ended. At
+    exit, Python's collections over what SQLAlchemy and a report create took ~70 ms (~10 ms frozen), one
+    0.1 s step more for every report. Nothing in the kit needs the collector at exit: stores commit each
+    transaction and reports only read. Registered once per process, whatever the number of calls.
+    """
+    if not _EXIT_QUICKLY:
+        atexit.register(gc.freeze)  # atexit runs before the final collections
+        _EXIT_QUICKLY.append(True)
+
+
+_EXIT_QUICKLY: list[bool] = []
+
+
 def store_for(database_url: str | None) -> Store:
     """The store a report reads from: the settings' database, or ``database_url`` when given.
 
-    Opened through :func:`aiskole.store.open_store`, which migrates only a database that needs it.
+    Opened through :func:`aiskole.store.open_store`, which migrates only a database that needs it. Every
+    report opens its store here, so this also lets the report's kernel end quickly (:func:`exit_quickly`).
 
     Raises
     ------
     ReportError
         The store cannot be reached or migrated (Danish message).
     """
+    exit_quickly()
     settings = get_settings()
     if database_url:
         settings = Settings(settings.data_dir, database_url, settings.datasets_dir)

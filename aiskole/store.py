@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import threading
 import time
@@ -336,16 +337,24 @@ class Store:
             .order_by(c.id)
         )
         codes = None if workshop_codes is None else sorted(set(workshop_codes))
+        found = list(self._all_in(query, codes))
+        if self.backend == "sqlite":  # JSON texts: one decode for all rows, not one json.loads per row
+            values = json.loads("[" + ",".join(r[4] or "null" for r in found) + "]")
+        else:
+            values = [r[4] for r in found]
         rows = [
             SubmissionValue(sid, code, participant, _utc(created), value)
-            for sid, code, participant, created, value in self._all_in(query, codes)
+            for (sid, code, participant, created, _raw), value in zip(found, values, strict=True)
         ]
         if codes is not None and len(codes) > _CODES_PER_QUERY:
             rows.sort(key=lambda r: r.id)  # each chunk of codes comes back in id order on its own
         return rows
 
     def _json_field(self, column, key: str):
-        """The JSON value under ``key`` in a JSON ``column``, decoded to Python with its JSON type kept."""
+        """The value under ``key`` in a JSON ``column``, with its JSON type kept.
+
+        PostgreSQL: decoded by the driver. SQLite: the value as JSON text (``null`` when missing).
+        """
         if self.backend != "sqlite":
             return column[key]  # PostgreSQL: column -> 'key', decoded by the driver
         # SQLAlchemy's column[key] on SQLite is json_quote(json_extract(...)), and json_extract turns JSON
@@ -356,7 +365,7 @@ class Store:
             value=sa.func.json_type(column, path),
             else_=sa.func.json_quote(sa.func.json_extract(column, path)),
         )
-        return sa.type_coerce(value, sa.JSON)
+        return sa.type_coerce(value, sa.String)  # JSON text, decoded by the caller in one go
 
     def participants_by_workshop(self, workshop_codes: Iterable[str]) -> dict[str, set[str]]:
         """The distinct participant tokens in each of the given workshops, from any exercise.
@@ -384,7 +393,7 @@ class Store:
             with self.engine.connect() as connection:
                 for chunk in chunks:
                     q = query if chunk is None else query.where(submissions.c.workshop_code.in_(chunk))
-                    yield from connection.execute(q)
+                    yield from connection.execute(q).all()  # one fetchall, not a fetchone per row
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
 

@@ -235,3 +235,26 @@ def test_grading_refuses_answers_to_other_questions(content):
 def test_grading_an_empty_quiz_is_refused():
     with pytest.raises(ValueError, match="ingen spørgsmål"):
         quiz.grade([], {})
+
+
+def test_the_topic_index_agrees_with_the_validated_question_bank():
+    """Reports group answers with the light index: is it the same as the validated quiz?"""
+    from aiskole.quiz_index import load_quiz_index
+
+    content, index = quiz.load_quiz(), load_quiz_index()
+    assert index.topic_of == {q.id: q.topic for q in content.questions}
+    assert index.topics == dict(content.topics)
+    assert len(index.topic_of) >= 20
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["topics: [", "topics: {jura: Jura}\nquestions: []\n", "- just a list\n"],
+    ids=["not-yaml", "missing-topics", "not-a-mapping"],
+)
+def test_a_broken_quiz_file_gives_the_index_the_validation_message(tmp_path, text):
+    from aiskole.quiz_index import load_quiz_index
+
+    (tmp_path / "quiz.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(quiz.DatasetError, match="quiz.yaml"):
+        load_quiz_index(tmp_path)

@@ -156,3 +156,16 @@ def browser_for_reports():
 
         yield open_and_record
         browser.close()
+
+
+@pytest.mark.parametrize("quick", [True, False], ids=["report", "plain"])
+def test_a_report_process_skips_the_collectors_last_passes_at_exit(quick):
+    """After a report opened its store, the process freezes the collector at exit (kernels end ~0.1 s sooner)."""
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen' if gc.get_freeze_count() else 'not frozen'))\n"
+        "from aiskole import reports\n"
+        + ("reports.exit_quickly(); reports.exit_quickly()\n" if quick else "")
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ("frozen" if quick else "not frozen")
