@@ -414,7 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     def batch_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", required=True, help="mappe, rapporterne skrives i")
         p.add_argument("--format", default="html", help="html, pdf eller html,pdf (standard html)")
-        p.add_argument("--workers", type=int, default=None, help="antal processer (standard: antal kerner)")
+        p.add_argument(
+            "--workers", type=int, default=None, help="antal processer (standard: to pr. kerne, højst 8)"
+        )
         p.add_argument("--no-progress", action="store_true", help="ingen fremdriftslinje")
         p.add_argument("--database-url", default=None, help="anden database end standard (SQLAlchemy-URL)")
         p.set_defaults(func=cmd_report_batch)

@@ -246,8 +246,11 @@ def execute_notebook(path: Path, parameters: dict[str, Any] | None = None):
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=tmp,
-                # The kernel listens on loopback only; its warning about unencrypted TCP is noise here.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # Only noise reaches a user's terminal from the kernel's log: its warning about unencrypted TCP
+                # (it listens on loopback only) and "KeyboardInterrupt caught in kernel", which appears now
+                # and then because jupyter_client interrupts every kernel before shutting it down. A report's
+                # own errors come back through papermill as Danish messages.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except PapermillExecutionError as exc:
             if exc.ename == "ReportError":
@@ -455,6 +458,21 @@ def _run_job(args: tuple[Job, str, tuple[str, ...]]) -> Outcome:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+#: At most this many report processes by default, whatever the number of cores (each needs ~200 MB).
+MAX_WORKERS = 8
+
+
+def default_workers(jobs: int, cores: int | None = None) -> int:
+    """Two report processes per core, at most :data:`MAX_WORKERS` and never more than there are jobs.
+
+    A report is two processes that take turns, the runner and its kernel, and each waits for the other
+    (kernel start, the 0.1 s shutdown checks). Measured on 2 cores with 20 pilot reports: 2 processes
+    1.7-1.9x faster than one after the other, 3 processes 2.2x, 4 processes 2.5x.
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(jobs, 2 * cores, MAX_WORKERS))
+
+
 def run_batch(
     jobs: list[Job],
     out_dir: Path,
@@ -463,10 +481,13 @@ def run_batch(
     workers: int | None = None,
     progress: bool = True,
 ) -> list[Outcome]:
-    """Make many reports in parallel processes, with a progress bar; failures are collected, not raised."""
+    """Make many reports in parallel processes, with a progress bar; failures are collected, not raised.
+
+    ``workers`` defaults to :func:`default_workers`.
+    """
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
+    workers = workers or default_workers(len(jobs))
     outcomes: list[Outcome] = []
     tasks = [(job, str(out_dir), formats) for job in jobs]
     bar = None

@@ -4,7 +4,8 @@
    Both go through :func:`aiskole.reports.execute_notebook`, the one way every report template is run
    (same papermill options, kernel arguments and working folder), in this process. One discarded warm-up
    run of each first; then the two alternate, so a change in the machine's load hits both alike.
-2. 50 pilot reports, one process after the other vs in parallel processes (target ≥ 1.8× faster on 2 cores).
+2. 50 pilot reports, one process after the other vs in parallel processes (target ≥ 1.8× faster on 2 cores),
+   with the batch's default number of processes (:func:`aiskole.reports.default_workers`).
 
     .venv/bin/python bench/reports.py [--pilots 50] [--runs 9]     (--pilots 0: only part 1)
 """
@@ -113,12 +114,14 @@ def main() -> None:
         seq = reports.run_batch(jobs, tmp / "seq", ("html",), workers=1, progress=False)
         sequential = time.perf_counter() - start
         start = time.perf_counter()
-        par = reports.run_batch(jobs, tmp / "par", ("html",), workers=os.cpu_count(), progress=False)
+        workers = reports.default_workers(len(jobs))  # what `aiskole report pilot --all` uses
+        par = reports.run_batch(jobs, tmp / "par", ("html",), workers=workers, progress=False)
         parallel = time.perf_counter() - start
         ok_seq, ok_par = sum(o.ok for o in seq), sum(o.ok for o in par)
         print(f"{args.pilots} pilot reports, one after the other: {sequential:.1f} s ({ok_seq} ok)")
         print(
-            f"{args.pilots} pilot reports, {os.cpu_count()} processes:        {parallel:.1f} s ({ok_par} ok)"
+            f"{args.pilots} pilot reports, {workers} processes on {os.cpu_count()} cores: {parallel:.1f} s "
+            f"({ok_par} ok)"
         )
         print(f"  speed-up: {sequential / parallel:.2f}x  (target >= 1.8x on 2 cores)")
         store.dispose()

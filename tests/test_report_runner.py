@@ -169,3 +169,11 @@ def test_a_report_process_skips_the_collectors_last_passes_at_exit(quick):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ("frozen" if quick else "not frozen")
+
+
+@pytest.mark.parametrize(
+    ("jobs", "cores", "expected"),
+    [(50, 2, 4), (3, 2, 3), (1, 2, 1), (0, 2, 1), (50, 1, 2), (50, 16, reports.MAX_WORKERS)],
+)
+def test_a_batch_runs_two_reports_per_core_within_limits(jobs, cores, expected):
+    assert reports.default_workers(jobs, cores) == expected
