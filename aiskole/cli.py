@@ -302,8 +302,10 @@ def _slug(text: str) -> str:
     import re
     import unicodedata
 
-    ascii_text = unicodedata.normalize("NFKD", text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode().lower()).strip("-")
+    lower = text.lower()  # before the Danish letters, so "Ældre" becomes "aeldre", not "ldre"
+    decomposed = unicodedata.normalize("NFKD", lower.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))  # "é" -> "e"
+    return re.sub(r"[^a-z0-9]+", "-", letters).strip("-")  # anything else ("–", "&") separates words
 
 
 def cmd_data_demo(args: argparse.Namespace) -> int:

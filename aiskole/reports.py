@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import gc
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from html import escape
@@ -238,6 +239,15 @@ def execute_notebook(path: Path, parameters: dict[str, Any] | None = None):
     from papermill.exceptions import PapermillExecutionError
 
     with tempfile.TemporaryDirectory(prefix="aiskole-report-") as tmp:
+        options: dict[str, Any] = {}
+        if sys.platform.startswith("linux"):
+            # Unix sockets in this report's own folder instead of TCP ports: reports made in parallel
+            # processes picked the same free port now and then ("Address already in use", kernel died).
+            from traitlets.config import Config
+
+            options["config"] = Config(
+                {"KernelManager": {"transport": "ipc", "ip": os.path.join(tmp, "kernel")}}
+            )
         try:
             return pm.execute_notebook(
                 str(path),
@@ -246,6 +256,7 @@ def execute_notebook(path: Path, parameters: dict[str, Any] | None = None):
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=tmp,
+                **options,
                 # Only noise reaches a user's terminal from the kernel's log: its warning about unencrypted TCP
                 # (it listens on loopback only) and "KeyboardInterrupt caught in kernel", which appears now
                 # and then because jupyter_client interrupts every kernel before shutting it down. A report's

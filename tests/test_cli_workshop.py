@@ -95,3 +95,20 @@ def test_list_and_close(tmp_path, workshop_with_answers):
     assert code in run(tmp_path, "workshop", "list").stdout
     assert "er lukket" in run(tmp_path, "workshop", "close", code).stdout
     assert "lukket" in run(tmp_path, "workshop", "list").stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Ældre og Sundhed", "aeldre-og-sundhed"),
+        ("Teknik og Miljø", "teknik-og-miljoe"),
+        ("ÅBEN RÅDGIVNING", "aaben-raadgivning"),
+        ("Børn & Unge (0–18 år)", "boern-unge-0-18-aar"),
+        ("Café Ørsted", "cafe-oersted"),
+    ],
+)
+def test_file_names_spell_danish_letters_out(name, slug):
+    """A report per department is named after it: "Ældre og Sundhed" must not become "ldre-og-sundhed"."""
+    from aiskole.cli import _slug
+
+    assert _slug(name) == slug

@@ -177,3 +177,23 @@ def test_a_report_process_skips_the_collectors_last_passes_at_exit(quick):
 )
 def test_a_batch_runs_two_reports_per_core_within_limits(jobs, cores, expected):
     assert reports.default_workers(jobs, cores) == expected
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Unix sockets on Linux only")
+def test_report_kernels_talk_over_unix_sockets_in_their_own_folder(tmp_path):
+    """No TCP ports: parallel reports picked the same free port now and then, and a kernel died."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import os\nfrom ipykernel import get_connection_info\n"
+            "info = get_connection_info(unpack=True)\n"
+            "print(info['transport'], os.path.dirname(info['ip']) == os.getcwd())"
+        )
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "transport.ipynb"
+    nbformat.write(nb, path)
+    executed = reports.execute_notebook(path)
+    assert executed.cells[0].outputs[0]["text"].split() == ["ipc", "True"]
