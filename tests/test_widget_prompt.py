@@ -131,7 +131,9 @@ def test_gallery_browses_and_fills_the_weak_prompt(store):
 
 def test_counter_and_too_long_prompt(store):
     view = PromptLabView(store_factory=lambda: store, settings=offline())
-    assert "0 af højst 4.000 tegn" in view.counter.value
+    assert "Højst 4.000 tegn." in view.counter.value  # empty: the limit, no "0" left standing while typing
+    view.prompt.value = "Skriv et referat"
+    assert "16 af højst 4.000 tegn" in view.counter.value
     view.prompt.value = "x " * 2100
     assert "for lang" in view.counter.value
     view.check_button.click()

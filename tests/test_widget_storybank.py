@@ -150,6 +150,7 @@ def test_free_text_is_escaped_in_the_list_and_in_the_export(store):
 
 def test_too_long_gets_a_danish_message_and_a_counter(store):
     view = StorybankView(store_factory=lambda: store)
+    assert "Højst 500 tegn." in view.counter.value
     fill(view, "x" * 501)
     assert "501 af højst 500 tegn – for langt" in view.counter.value
     view.save_button.click()

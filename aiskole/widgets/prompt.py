@@ -231,8 +231,10 @@ class PromptLabView(ExerciseView):
                 f'<p class="aiskole-counter aiskole-counter-over">{shown} af højst {limit} tegn – '
                 "for lang. Forkort prompten.</p>"
             )
-        else:
+        elif n:
             self.counter.value = f'<p class="aiskole-counter">{shown} af højst {limit} tegn</p>'
+        else:  # counted when the user leaves the field; a "0" would stay on screen while they type
+            self.counter.value = f'<p class="aiskole-counter">Højst {limit} tegn.</p>'
         # Feedback for an older version of the prompt would mislead.
         self.findings.value = ""
         self.result.value = ""

@@ -265,7 +265,12 @@ class StorybankView(ExerciseView):
     # -- state ---------------------------------------------------------------------------------------
 
     def _count(self, _change=None) -> None:
+        # The text reaches the kernel when the user leaves the field, so the count follows then; an empty
+        # field shows the limit, not a "0" that would stay while the user types.
         n = len(self.quote.value)
+        if not n:
+            self.counter.value = f'<p class="aiskole-counter">Højst {storybank.QUOTE_MAX} tegn.</p>'
+            return
         over = " – for langt, forkort lidt" if n > storybank.QUOTE_MAX else ""
         self.counter.value = f'<p class="aiskole-counter">{n} af højst {storybank.QUOTE_MAX} tegn{over}</p>'
 
