@@ -130,7 +130,7 @@ table.aiskole-table th, table.aiskole-table td { border: 1px solid #bbb; padding
 .jp-RenderedHTMLCommon table.aiskole-table .nowrap, table.aiskole-table .nowrap { white-space: nowrap; }
 .jp-RenderedHTMLCommon .aiskole-domains th, .jp-RenderedHTMLCommon .aiskole-domains td { text-align: left; }
 .jp-RenderedHTMLCommon .aiskole-domains td.aiskole-domains-count { text-align: right; }
-.aiskole-suppressed { font-style: italic; color: #444; }
+.aiskole-suppressed { font-style: italic; color: #444; white-space: normal; }  /* may wrap in a number cell */
 .aiskole-figures { display: flex; flex-wrap: wrap; gap: 10px 28px; margin: 10px 0 6px; }
 .aiskole-figure { display: flex; flex-direction: column; min-width: 110px; }
 .aiskole-figure-number { font-size: 2em; font-weight: 800; line-height: 1.1; font-variant-numeric: tabular-nums; }
