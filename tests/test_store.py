@@ -118,10 +118,21 @@ def test_many_processes_migrating_at_once(backend, request):
     store.dispose()
 
 
-@pytest.mark.parametrize("code", ["ab", "x" * 17, "TEK 24", "<script>", "æøå"])
-def test_bad_workshop_code(store, code):
-    with pytest.raises(ValueError, match="Workshopkoden skal være"):
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("ab", "du har skrevet 2 tegn"),
+        ("x" * 17, "du har skrevet 17 tegn"),
+        ("TEK 24", "« » er ikke tilladt"),
+        ("<script>", "«<» er ikke tilladt"),
+        ("æøå", "«Æ» er ikke tilladt"),
+    ],
+)
+def test_bad_workshop_code(store, code, says):
+    """The rule, and what is wrong with this code (so two wrong codes in a row get different messages)."""
+    with pytest.raises(ValueError, match="Workshopkoden skal være 3-16 tegn") as caught:
         store.add_submission("dpia", {}, {}, workshop_code=code)
+    assert says in str(caught.value)
 
 
 def test_blank_workshop_code_means_none():
