@@ -36,6 +36,7 @@ from typing import Any
 
 from aiskole.html import CSS, MONTHS, danish_date, percent
 from aiskole.reports import ReportError, store_for
+from aiskole.scales import SCALE, TOPICS
 from aiskole.store import Store, StoreError, Submission, SubmissionValue, Workshop, normalise_workshop_code
 
 #: Aggregates over fewer participants than this are never shown in a cohort report.
@@ -366,8 +367,6 @@ def poll_before_after(submissions: Iterable[Submission]) -> tuple[dict[str, int]
 
 def _before_after(answers: Iterable[SubmissionValue]) -> tuple[dict[str, int], dict[str, int]]:
     """:func:`poll_before_after` on the poll answers alone (``value`` is the stored ``answers["answer"]``)."""
-    from aiskole.scales import SCALE
-
     scale = set(SCALE)
     first: dict[str, int] = {}
     last: dict[str, int] = {}
@@ -399,8 +398,6 @@ class Distribution:
 
 
 def distribution(values: Iterable[int]) -> Distribution:
-    from aiskole.scales import SCALE
-
     values = list(values)
     counts = {v: values.count(v) for v in SCALE}
     return Distribution(len(values), _mean(values), counts)
@@ -756,7 +753,7 @@ def cohort_report(
         Bad dates, start after end, no workshops with answers in the period, or an unreachable store.
     """
     # The topic index, not the validated question bank: pydantic would cost more than the report itself.
-    from aiskole.quiz_index import TOPICS, load_quiz_index
+    from aiskole.quiz_index import load_quiz_index
     from aiskole.workshop import latest_per_participant, validate_department
 
     first_day, last_day = parse_date(start, "Startdatoen"), parse_date(end, "Slutdatoen")
@@ -1522,7 +1519,7 @@ def literacy_record(code: Any, database_url: str | None = None) -> Report:
     """
     from aiskole.datasets import load_claims
     from aiskole.html import claim_html
-    from aiskole.quiz import TOPICS, load_quiz
+    from aiskole.quiz import load_quiz
 
     code, workshop, subs = _load_workshop(code, database_url)
     title, department, day = _workshop_facts(code, workshop, subs)

@@ -19,8 +19,6 @@ import yaml
 from aiskole.scales import TOPICS
 from aiskole.settings import get_settings
 
-__all__ = ["TOPICS", "QuizIndex", "load_quiz_index"]
-
 
 @dataclass(frozen=True)
 class QuizIndex:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import copy
 import datetime as dt
+import functools
 import gc
 import os
 import sys
@@ -129,6 +130,7 @@ def _parse_submission_id(value: Any) -> int:
     return number
 
 
+@functools.cache
 def exit_quickly() -> None:
     """Let this process end without the garbage collector's last passes over every object it holds.
 
@@ -137,12 +139,7 @@ def exit_quickly() -> None:
     0.1 s step more for every report. Nothing in the kit needs the collector at exit: stores commit each
     transaction and reports only read. Registered once per process, whatever the number of calls.
     """
-    if not _EXIT_QUICKLY:
-        atexit.register(gc.freeze)  # atexit runs before the final collections
-        _EXIT_QUICKLY.append(True)
-
-
-_EXIT_QUICKLY: list[bool] = []
+    atexit.register(gc.freeze)  # atexit runs before the final collections
 
 
 def store_for(database_url: str | None) -> Store:

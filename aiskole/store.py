@@ -129,7 +129,7 @@ def normalise_workshop_code(code: str | None) -> str | None:
         rule = "Workshopkoden skal være 3-16 tegn: bogstaver, tal eller bindestreg"
         if not 3 <= len(code) <= 16:
             raise ValueError(f"{rule} – du har skrevet {len(code)} tegn.")
-        bad = next(c for c in code if not re.match(r"[A-Za-z0-9-]", c))
+        bad = re.search(r"[^A-Za-z0-9-]", code).group()
         raise ValueError(f"{rule} – «{bad}» er ikke tilladt.")
     return code
 

@@ -63,7 +63,7 @@ from playwright.async_api import async_playwright  # noqa: E402
 from aiskole.server import apps_dir  # noqa: E402
 from aiskole.store import BoundStore, Store  # noqa: E402
 from aiskole.workshop import JOIN_APP, join_url  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, wait_for_page  # noqa: E402
 
 #: Started with ``python -c`` so the root folder can be chosen: ``python -m aiskole.server`` has no option for it.
 #: argv[4], when not empty, replaces the ``--VoilaExecutor.timeout=60`` of :func:`aiskole.server.voila_argv`
@@ -271,17 +271,7 @@ def start_server(name: str, root: Path | None, tmp: Path, participants: int, tim
     )
     server = Server(name, f"http://127.0.0.1:{port}/", log, str(home / "tmp"), process, database_url)
     STARTED.append(server)
-    deadline = time.time() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(server.url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.time() > deadline:
-            raise RuntimeError(f"{name}: Voilà did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.25)
+    wait_for_page(server.url, process, log, timeout=120, name=f"{name}: Voilà")
     server.start_seconds = time.perf_counter() - t0
     # "AISKOLE READY": every join kernel has started and run the notebook (its page is pre-rendered). Voila's own
     # "pool filled" line comes earlier (kernels started, notebooks maybe still running); both are reported.

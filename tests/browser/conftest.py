@@ -73,18 +73,25 @@ def start_voila(
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 60
+    wait_for_page(url, process, log, timeout=60)
+    return VoilaServer(url=url, database_url=database_url, log=log, process=process)
+
+
+def wait_for_page(
+    url: str, process: subprocess.Popen, log: Path, *, timeout: float, name: str = "Voilà"
+) -> None:
+    """Wait until ``url`` answers 200; raise with the end of ``log`` if ``process`` exits or time runs out."""
+    deadline = time.time() + timeout
     while True:
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return
         except OSError:
             pass
         if process.poll() is not None or time.time() > deadline:
-            raise RuntimeError(f"Voilà did not start:\n{log.read_text()}")
+            raise RuntimeError(f"{name} did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.25)
-    return VoilaServer(url=url, database_url=database_url, log=log, process=process)
 
 
 def wait_until_ready(server: VoilaServer, timeout: float = 120) -> float:
