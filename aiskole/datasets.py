@@ -120,6 +120,8 @@ class Claim(DatasetModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     text: str = Field(min_length=10)
+    #: One line in plain Danish under the claim: "Det betyder det for jer: ..." (the claim keeps its wording).
+    plain: str | None = Field(default=None, min_length=10)
     source: Source
     checked: dt.date
     review_by: dt.date

@@ -92,7 +92,8 @@ def claim_html(claim: Claim) -> str:
     return (
         '<div class="aiskole-claim">'
         f"<p>{escape(claim.text)}</p>"
-        f'<p class="aiskole-claim-source">Kilde: <a href="{escape(str(claim.source.url))}" target="_blank" '
+        + (f'<p class="aiskole-claim-plain"><strong>Det betyder det for jer:</strong> {escape(claim.plain)}</p>' if claim.plain else "")
+        + f'<p class="aiskole-claim-source">Kilde: <a href="{escape(str(claim.source.url))}" target="_blank" '
         f'rel="noopener noreferrer">{escape(claim.source.title)}</a> · tjekket {claim.checked:%d.%m.%Y}</p>'
         "</div>"
     )

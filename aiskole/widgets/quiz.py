@@ -9,7 +9,7 @@ the score per topic; "Gem" stores it anonymously (exercise ``"quiz"``).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 
 import ipywidgets as w
@@ -81,9 +81,12 @@ class QuizView(ExerciseView):
         content: quiz.QuizContent | None = None,
         seed: int | None = None,
         workshop_code: str | None = None,
+        questions: Sequence[str] | None = None,
     ) -> None:
         super().__init__(store_factory, extra_css=QUIZ_CSS)
         self._content = content or quiz.load_quiz()
+        # A lesson's own short quiz: these question ids, in this order, and no choice of topic.
+        self._fixed = None if questions is None else [self._content.question(i) for i in questions]
         self._rng = random.Random(seed)
         self._questions: list[quiz.ShuffledQuestion] = []
         self._answers: dict[str, str] = {}
@@ -154,6 +157,13 @@ class QuizView(ExerciseView):
             [w.HTML('<p class="aiskole-quiz-label">Emne</p>'), self.topic, self.start_button],
             layout=w.Layout(width="auto"),
         )
+        if self._fixed is not None:
+            intro.value = (
+                f"<h2>Quiz: {len(self._fixed)} spørgsmål til lektionen</h2>"
+                "<p>Tryk <strong>Start quiz</strong>. Du får ét spørgsmål ad gangen og svaret med det samme – med "
+                "forklaring og kilde.</p>"
+            )
+            self._start_box.children = (self.start_button,)
         self.widget = self._wrap([intro, self._question_box, self._end_box, self._start_box])
 
     # -- state ---------------------------------------------------------------------------------------
@@ -180,7 +190,10 @@ class QuizView(ExerciseView):
         """Deal the questions of ``topic`` (or the chosen one) and show the first."""
         if topic is not None:
             self.topic.value = topic
-        picked = quiz.pick_questions(self._content, self.topic.value, rng=self._rng)
+        if self._fixed is not None:
+            picked = list(self._fixed)
+        else:
+            picked = quiz.pick_questions(self._content, self.topic.value, rng=self._rng)
         self._questions = [quiz.shuffle_options(q, self._rng) for q in picked]
         self._answers = {}
         self._index = 0
