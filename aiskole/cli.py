@@ -1,31 +1,117 @@
-"""The ``aiskole`` command: a thin adapter that parses arguments, calls the library and prints in Danish."""
+"""The ``aiskole`` command: a thin adapter that parses arguments, calls the library and prints in Danish.
+
+Every decision (which reports to make, which dates a period covers, what a default is) is the library's; a
+command only turns options into a call and the result into lines of Danish text. Errors the user can cause
+are printed as ``Fejl: …`` with exit code 2, never as a traceback.
+
+The report and server commands import their subsystem when they run: papermill alone takes ~3.4 s to import
+and Voilà ~1 s (tech brief §3), which ``aiskole workshop list`` or ``aiskole --help`` should not wait for.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from aiskole import __version__
+import segno
+
+from aiskole import __version__, l10n
+from aiskole.errors import StoreError, UserError
+from aiskole.settings import get_settings
+from aiskole.store import Store, Workshop, open_store
+from aiskole.workshop import join_path, join_url, normalise_code
+
+
+class CommandError(Exception):
+    """Stop the command with this Danish message (exit code 2)."""
 
 
 def _err(message: str) -> None:
     print(f"Fejl: {message}", file=sys.stderr)
 
 
+# --- argparse in Danish ---------------------------------------------------------------------------------
+
+#: argparse's own error messages, in Danish (the rest of its words are set on each parser below).
+_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"disse argumenter mangler: \1"),
+    (
+        r"argument (.*): invalid choice: (.*) \(choose from (.*)\)",
+        r"argument \1: ugyldigt valg: \2 (vælg mellem \3)",
+    ),
+    (r"argument (.*): invalid int value: (.*)", r"argument \1: ikke et helt tal: \2"),
+    (r"argument (.*): expected one argument", r"argument \1: mangler en værdi"),
+    (r"unrecognized arguments: (.*)", r"ukendte argumenter: \1"),
+    (r"argument (.*): not allowed with argument (.*)", r"argument \1: kan ikke bruges sammen med \2"),
+)
+
+
+def danish_message(message: str) -> str:
+    """An argparse error message in Danish (unknown messages are kept as they are)."""
+    for pattern, replacement in _MESSAGES:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "Brug: " if prefix is None else prefix)
+
+
+class DanishParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Danish: "Brug:", "argumenter", "valgmuligheder", its error messages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "valgmuligheder"
+        self.add_argument("-h", "--help", action="help", help="vis denne hjælp og stop")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        _err(f"{danish_message(message)}. Se 'aiskole --help'.")
+        sys.exit(2)
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+
+def _store() -> Store:
+    try:
+        return open_store()
+    except StoreError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _workshop(store: Store, code: str) -> Workshop:
+    try:
+        code = normalise_code(code)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    found = store.get_workshop(code)
+    if found is None:
+        raise CommandError(f"Der findes ingen workshop med koden {code}.")
+    return found
+
+
+# --- commands -------------------------------------------------------------------------------------------
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    from aiskole.server import serve
-    from aiskole.settings import get_settings
-    from aiskole.store import StoreError, open_store
-    from aiskole.workshop import JOIN_APP
+    from aiskole.server import serve  # Voilà and Jupyter Server: ~1 s to import
 
     settings = get_settings()
     try:
         purged = open_store(settings).purge_expired()
     except StoreError as exc:
-        _err(str(exc))
-        return 2
+        raise CommandError(str(exc)) from None
     if purged:
         print(f"Slettede {len(purged)} workshop(s), hvis opbevaringsperiode var udløbet: {', '.join(purged)}")
     url = f"http://{args.ip}:{args.port}/"
@@ -43,16 +129,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     public_url = os.environ.get("AISKOLE_PUBLIC_URL") or settings.public_url
     if args.participants:
         # measured by bench/room.py: ~29 s for 40 participants on a 2-core laptop
+        seconds = max(5, round(args.participants * 0.75))
         print(
-            f"Forvarmer {args.participants} kerner til deltagerne – det tager op til ca. "
-            f"{max(5, round(args.participants * 0.75))} sekunder …",
-            flush=True,
+            f"Forvarmer {args.participants} kerner til deltagerne – det tager op til ca. {seconds} sekunder …"
         )
 
     def ready() -> None:
-        join = public_url.rstrip("/") + "/voila/render/" + JOIN_APP
         print(f"Rummet er klar. Forside: {url}", flush=True)
-        print(f"Deltagerne går ind på: {join}  (koden vises på præsentationsskærmen)", flush=True)
+        print(
+            f"Deltagerne går ind på: {public_url.rstrip('/')}/{join_path()}  (koden vises på skærmen)",
+            flush=True,
+        )
 
     serve(
         port=args.port,
@@ -65,87 +152,65 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_or_fail():
-    from aiskole.store import StoreError, open_store
+def cmd_lab(args: argparse.Namespace) -> int:
+    from jupyterlab.labapp import LabApp  # JupyterLab: ~1 s to import
 
-    try:
-        return open_store()
-    except StoreError as exc:
-        _err(str(exc))
-        raise SystemExit(2) from None
+    from aiskole.resources import lessons_dir
 
-
-def _workshop_or_fail(store, code: str):
-    from aiskole.workshop import normalise_code
-
-    try:
-        code = normalise_code(code)
-    except ValueError as exc:
-        _err(str(exc))
-        raise SystemExit(2) from None
-    found = store.get_workshop(code)
-    if found is None:
-        _err(f"Der findes ingen workshop med koden {code}.")
-        raise SystemExit(2)
-    return found
+    argv = [f"--ServerApp.root_dir={lessons_dir()}", f"--port={args.port}", "--ServerApp.ip=127.0.0.1"]
+    if not args.open:
+        argv.append("--no-browser")
+    LabApp.launch_instance(argv=argv)
+    return 0
 
 
 def cmd_workshop_new(args: argparse.Namespace) -> int:
-    import segno
-
-    from aiskole.settings import get_settings
-    from aiskole.workshop import join_url
-
     settings = get_settings()
-    store = _store_or_fail()
-    try:
-        created = store.create_workshop(
-            args.title, retention_days=args.retention_days or settings.retention_days
-        )
-    except ValueError as exc:
-        _err(str(exc))
-        return 2
+    store = _store()
+    created = store.create_workshop(
+        args.title, retention_days=args.retention_days or settings.retention_days, department=args.department
+    )
     url = join_url(args.base_url or settings.public_url, created.code)
     print(f"Workshop oprettet: {created.title}")
+    if created.department:
+        print(f"Afdeling: {created.department}")
     print(f"Kode:  {created.code}")
     print(f"Link:  {url}")
-    print(f"Data slettes automatisk efter {created.expires_at.astimezone():%d.%m.%Y}.")
+    print(f"Data slettes automatisk efter {l10n.date_short(created.expires_at)}.")
     if not args.no_qr:
         segno.make(url, error="m").terminal(compact=True)
     return 0
 
 
 def cmd_workshop_list(_args: argparse.Namespace) -> int:
-    store = _store_or_fail()
-    rows = store.list_workshops()
+    rows = _store().list_workshops()
     if not rows:
         print("Der er ingen workshops.")
     for w in rows:
         status = "åben" if w.is_open else "lukket"
+        department = f"  ({w.department})" if w.department else ""
         print(
-            f"{w.code}  {w.created_at.astimezone():%d.%m.%Y}  {status:6}  slettes {w.expires_at.astimezone():%d.%m.%Y}  {w.title}"
+            f"{w.code}  {l10n.date_short(w.created_at)}  {status:6}  slettes {l10n.date_short(w.expires_at)}  "
+            f"{w.title}{department}"
         )
     return 0
 
 
 def cmd_workshop_close(args: argparse.Namespace) -> int:
-    store = _store_or_fail()
-    found = _workshop_or_fail(store, args.code)
+    store = _store()
+    found = _workshop(store, args.code)
     store.close_workshop(found.code)
     print(f"Workshop {found.code} er lukket. Koden virker ikke længere.")
     return 0
 
 
 def cmd_data_export(args: argparse.Namespace) -> int:
-    from aiskole.exports import export_workshop
-    from aiskole.reports import write_atomically
+    from aiskole.exports import export_format, export_workshop
+    from aiskole.reports.runner import write_atomically
 
-    store = _store_or_fail()
-    found = _workshop_or_fail(store, args.workshop)
-    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
-    if fmt not in ("csv", "json"):
-        _err("Vælg --format csv eller json (eller en fil, der ender på .csv eller .json).")
-        return 2
+    store = _store()
+    found = _workshop(store, args.workshop)
+    fmt = export_format(args.format, Path(args.out))
     text, count = export_workshop(store, found, fmt)
     write_atomically(Path(args.out), text)
     print(f"Eksporterede {count} svar fra workshop {found.code} til {args.out}.")
@@ -153,8 +218,8 @@ def cmd_data_export(args: argparse.Namespace) -> int:
 
 
 def cmd_data_delete(args: argparse.Namespace) -> int:
-    store = _store_or_fail()
-    found = _workshop_or_fail(store, args.workshop)
+    store = _store()
+    found = _workshop(store, args.workshop)
     count = len(store.list_submissions(workshop_code=found.code))
     if not args.yes:
         print(f"Du er ved at slette workshop {found.code} ({found.title}) og alle {count} svar for altid.")
@@ -163,156 +228,23 @@ def cmd_data_delete(args: argparse.Namespace) -> int:
         except EOFError:
             typed = ""
         if typed.strip().upper() != found.code:
-            _err("Koden passede ikke. Intet er slettet.")
-            return 2
+            raise CommandError("Koden passede ikke. Intet er slettet.")
     gone = store.delete_workshop_data(found.code)
     print(f"Slettet: workshop {found.code} og {gone} svar.")
     return 0
 
 
 def cmd_data_purge(_args: argparse.Namespace) -> int:
-    store = _store_or_fail()
-    codes = store.purge_expired()
-    print(
-        f"Slettede {len(codes)} workshop(s), hvis opbevaringsperiode var udløbet."
-        + (f" ({', '.join(codes)})" if codes else "")
-    )
+    codes = _store().purge_expired()
+    listed = f" ({', '.join(codes)})" if codes else ""
+    print(f"Slettede {len(codes)} workshop(s), hvis opbevaringsperiode var udløbet.{listed}")
     return 0
-
-
-def cmd_lab(args: argparse.Namespace) -> int:
-    from jupyterlab.labapp import LabApp
-
-    from aiskole.settings import PACKAGE_DIR
-
-    lessons = PACKAGE_DIR.parent / "lessons"
-    if not lessons.is_dir():
-        lessons = PACKAGE_DIR / "_lessons"
-    argv = [f"--ServerApp.root_dir={lessons}", f"--port={args.port}", "--ServerApp.ip=127.0.0.1"]
-    if not args.open:
-        argv.append("--no-browser")
-    LabApp.launch_instance(argv=argv)
-    return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from aiskole.reports import ReportError, dpia_report
-
-    try:
-        result = dpia_report(args.submission, Path(args.out), database_url=args.database_url)
-    except ReportError as exc:
-        _err(str(exc))
-        return 2
-    print(f"Screeningsnotatet er skrevet til {args.out} (vurdering: {result['verdict']}).")
-    return 0
-
-
-#: The template parameter that carries the workshop (or pilot) code, per report kind.
-CODE_PARAM = {"workshop": "code", "pilot": "code", "literacy": "code"}
-
-
-def _date(text: str, flag: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        _err(f"{flag} skal være en dato som 2026-11-27 – ikke {text!r}.")
-        raise SystemExit(2) from None
-
-
-def cmd_report_batch(args: argparse.Namespace) -> int:
-    from aiskole.reports import Job, ReportError, parse_formats, run_batch
-    from aiskole.store import normalise_workshop_code
-
-    try:
-        formats = parse_formats(args.format)
-    except ReportError as exc:
-        _err(str(exc))
-        return 2
-    jobs: list[Job] = []
-    if args.kind == "cohort":
-        start, end = _date(args.start, "--from"), _date(args.end, "--to")
-        if start > end:
-            _err("Perioden er forkert: --from ligger efter --to.")
-            return 2
-        departments = [args.department]
-        if args.per_department:
-            store = _store_or_fail()
-            departments = sorted(
-                {
-                    w.department
-                    for w in store.list_workshops()
-                    if w.department and start <= w.created_at.date() <= end
-                }
-            )
-            if not departments:
-                _err("Der er ingen workshops med en afdeling i perioden. Ingen rapport er skrevet.")
-                return 2
-        for department in departments:
-            suffix = f"-{_slug(department)}" if department else ""
-            jobs.append(
-                Job(
-                    "cohort",
-                    {
-                        "start": start.isoformat(),
-                        "end": end.isoformat(),
-                        "department": department,
-                        "database_url": args.database_url,
-                    },
-                    f"kohorte-{start}-{end}{suffix}",
-                )
-            )
-    else:
-        try:
-            codes = [normalise_workshop_code(c) for c in args.workshop or [] if c.strip()]
-        except ValueError as exc:
-            _err(str(exc))
-            return 2
-        if args.all:
-            codes += [w.code for w in _store_or_fail().list_workshops()]
-        if not codes:
-            _err("Angiv --workshop KODE (gerne flere) eller --all.")
-            return 2
-        names = {"workshop": "workshop", "pilot": "pilot", "literacy": "ai-faerdigheder"}
-        for code in dict.fromkeys(codes):
-            jobs.append(
-                Job(
-                    args.kind,
-                    {CODE_PARAM[args.kind]: code, "database_url": args.database_url},
-                    f"{names[args.kind]}-{code}",
-                )
-            )
-    outcomes = run_batch(jobs, Path(args.out), formats, workers=args.workers, progress=not args.no_progress)
-    failed = [o for o in outcomes if not o.ok]
-    for outcome in outcomes:
-        if outcome.ok:
-            print("Skrevet: " + ", ".join(str(p) for p in outcome.paths))
-        else:
-            _err(f"{outcome.job.name}: {outcome.error}")
-    if failed:
-        _err(
-            f"{len(failed)} af {len(outcomes)} rapporter kunne ikke laves (se ovenfor). De andre er skrevet."
-        )
-        return 2
-    return 0
-
-
-def _slug(text: str) -> str:
-    import re
-    import unicodedata
-
-    lower = text.lower()  # before the Danish letters, so "Ældre" becomes "aeldre", not "ldre"
-    decomposed = unicodedata.normalize("NFKD", lower.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))  # "é" -> "e"
-    return re.sub(r"[^a-z0-9]+", "-", letters).strip("-")  # anything else ("–", "&") separates words
 
 
 def cmd_data_demo(args: argparse.Namespace) -> int:
     from aiskole.demo_data import generate
 
-    store = _store_or_fail()
-    made = generate(store, seed=args.seed)
+    made = generate(_store(), seed=args.seed)
     print("Syntetiske demodata er lavet (markeret [SYNTETISK] overalt – det er ikke rigtige svar).")
     print(f"Workshops: {', '.join(made.codes)}")
     print(f"Pilot: {made.pilot_code} · periode {made.start} til {made.end}")
@@ -325,130 +257,224 @@ def cmd_data_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
-    from aiskole.settings import get_settings
-    from aiskole.store import StoreError, open_store
-
-    try:
-        store = open_store()
-    except StoreError as exc:
-        _err(str(exc))
-        return 2
-    print(
-        f"Databasen er opdateret ({store.backend}): {get_settings().data_dir if store.backend == 'sqlite' else ''}"
-    )
+    store = _store()
+    where = f": {get_settings().data_dir}" if store.backend == "sqlite" else ""
+    print(f"Databasen er opdateret ({store.backend}){where}")
     return 0
 
 
-class _DanishParser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse's own messages are English; say it in Danish first
-        self.print_usage(sys.stderr)
-        _err(f"ugyldige argumenter ({message}). Se 'aiskole --help'.")
-        sys.exit(2)
+def cmd_report_dpia(args: argparse.Namespace) -> int:
+    from aiskole.reports.batch import dpia_job  # papermill: ~3.4 s to import
+    from aiskole.reports.runner import run_report
+    from aiskole.reports.store import report_store
+
+    out = Path(args.out)
+    job = dpia_job(report_store(args.database_url), args.submission, out, database_url=args.database_url)
+    outcome = run_report(job, out.parent)
+    print(f"Notatet er skrevet til {args.out} (vurdering: {outcome.result['verdict']}).")
+    return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _DanishParser(prog="aiskole", description="aiskole – læringskit for kommunernes AI-champions.")
-    parser.add_argument("--version", action="version", version=f"aiskole {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_DanishParser)
+def cmd_report_batch(args: argparse.Namespace) -> int:
+    from aiskole.reports import batch  # papermill: ~3.4 s to import
+    from aiskole.reports.runner import parse_formats
 
-    demo = sub.add_parser("demo", help="start lunch-demo-serveren (Voilà) med øvelserne")
-    demo.add_argument("--port", type=int, default=8866, help="port (standard 8866)")
-    demo.add_argument(
-        "--ip", default="127.0.0.1", help="adresse (standard 127.0.0.1; 0.0.0.0 for hele netværket)"
+    formats = parse_formats(args.format)
+    if args.kind == "cohort":
+        jobs = batch.plan_cohort_jobs(
+            args.start,
+            args.end,
+            department=args.department,
+            per_department=args.per_department,
+            store=_store() if args.per_department else None,
+            database_url=args.database_url,
+        )
+    else:
+        jobs = batch.plan_workshop_jobs(
+            args.kind,
+            args.workshop or [],
+            store=_store() if args.all else None,
+            every_workshop=args.all,
+            database_url=args.database_url,
+        )
+    outcomes = batch.run_batch(
+        jobs, Path(args.out), formats, workers=args.workers, progress=not args.no_progress
     )
-    demo.add_argument("--pool-size", type=int, default=1, help="forvarmede kerner pr. app (standard 1)")
+    for outcome in outcomes:
+        if outcome.ok:
+            print("Skrevet: " + ", ".join(str(p) for p in outcome.paths))
+        else:
+            _err(f"{outcome.job.name}: {outcome.error}")
+    failed = sum(not o.ok for o in outcomes)
+    if failed:
+        raise CommandError(
+            f"{failed} af {len(outcomes)} rapporter kunne ikke laves (se ovenfor). De andre er skrevet."
+        )
+    return 0
+
+
+# --- the parser -----------------------------------------------------------------------------------------
+
+
+def _subparsers(parser: argparse.ArgumentParser, dest: str) -> argparse._SubParsersAction:
+    return parser.add_subparsers(
+        dest=dest, required=True, parser_class=DanishParser, title="kommandoer", metavar="KOMMANDO"
+    )
+
+
+def _demo_parsers(sub) -> None:
+    demo = sub.add_parser("demo", help="start demo-serveren (Voilà) med øvelserne")
+    demo.add_argument("--port", type=int, default=8866, metavar="PORT", help="port (standard 8866)")
+    demo.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        metavar="IP",
+        help="adresse (standard 127.0.0.1; 0.0.0.0 for hele netværket)",
+    )
+    demo.add_argument(
+        "--pool-size", type=int, default=1, metavar="ANTAL", help="forvarmede kerner pr. app (standard 1)"
+    )
     demo.add_argument(
         "--participants",
         type=int,
         default=0,
-        help="antal deltagere i rummet: så mange kerner forvarmes til deltagersiden",
+        metavar="ANTAL",
+        help="antal deltagere i rummet: så mange kerner forvarmes",
     )
     demo.add_argument("--open", action="store_true", help="åbn browseren")
     demo.set_defaults(func=cmd_demo)
-
     lab = sub.add_parser("lab", help="åbn JupyterLab på lektionerne")
-    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--port", type=int, default=8888, metavar="PORT", help="port (standard 8888)")
     lab.add_argument("--open", action="store_true", help="åbn browseren")
     lab.set_defaults(func=cmd_lab)
 
-    report = sub.add_parser("report", help="lav en rapport")
-    kinds = report.add_subparsers(dest="kind", required=True, parser_class=_DanishParser)
-    dpia = kinds.add_parser("dpia", help="DPIA-screeningsnotat for en gemt mini-DPIA")
-    dpia.add_argument("--submission", required=True, help="screeningens nummer (vises, når den gemmes)")
-    dpia.add_argument("--out", required=True, help="HTML-fil, der skal skrives")
-    dpia.add_argument("--database-url", default=None, help="anden database end standard (SQLAlchemy-URL)")
-    dpia.set_defaults(func=cmd_report)
 
+def _workshop_parsers(sub) -> None:
     workshop = sub.add_parser("workshop", help="live-workshops")
-    wsub = workshop.add_subparsers(dest="action", required=True, parser_class=_DanishParser)
+    wsub = _subparsers(workshop, "action")
     new = wsub.add_parser("new", help="opret en workshop og få kode, link og QR-kode")
-    new.add_argument("title", help='titel, fx "Frokostdemo, Teknik og Miljø"')
-    new.add_argument("--retention-days", type=int, default=None, help="dage før data slettes (standard 90)")
+    new.add_argument("title", metavar="TITEL", help='titel, fx "Frokostdemo, Teknik og Miljø"')
     new.add_argument(
-        "--department", default=None, help="afdelingen, workshoppen er for (bruges i kohorterapporter)"
+        "--retention-days", type=int, default=None, metavar="DAGE", help="dage før data slettes (standard 90)"
     )
-    new.add_argument("--base-url", default=None, help="serverens adresse set fra telefonerne")
+    new.add_argument(
+        "--department",
+        default=None,
+        metavar="AFDELING",
+        help="afdelingen, workshoppen er for (kohorterapporter)",
+    )
+    new.add_argument("--base-url", default=None, metavar="URL", help="serverens adresse set fra telefonerne")
     new.add_argument("--no-qr", action="store_true", help="vis ikke QR-koden i terminalen")
     new.set_defaults(func=cmd_workshop_new)
     wsub.add_parser("list", help="vis alle workshops").set_defaults(func=cmd_workshop_list)
     close = wsub.add_parser("close", help="luk en workshop")
-    close.add_argument("code")
+    close.add_argument("code", metavar="KODE", help="workshoppens kode")
     close.set_defaults(func=cmd_workshop_close)
 
+
+def _data_parsers(sub) -> None:
     data = sub.add_parser("data", help="eksport og sletning af data")
-    dsub = data.add_subparsers(dest="action", required=True, parser_class=_DanishParser)
+    dsub = _subparsers(data, "action")
     export = dsub.add_parser("export", help="eksportér en workshops svar som CSV eller JSON")
-    export.add_argument("--workshop", required=True)
-    export.add_argument("--out", required=True)
-    export.add_argument("--format", choices=["csv", "json"], default=None)
+    export.add_argument("--workshop", required=True, metavar="KODE", help="workshoppens kode")
+    export.add_argument("--out", required=True, metavar="FIL", help="filen, der skal skrives")
+    export.add_argument(
+        "--format", choices=["csv", "json"], default=None, help="csv eller json (standard: filens endelse)"
+    )
     export.set_defaults(func=cmd_data_export)
     delete = dsub.add_parser("delete", help="slet en workshop og alle dens svar")
-    delete.add_argument("--workshop", required=True)
+    delete.add_argument("--workshop", required=True, metavar="KODE", help="workshoppens kode")
     delete.add_argument("--yes", action="store_true", help="spring bekræftelsen over")
     delete.set_defaults(func=cmd_data_delete)
     demo_data = dsub.add_parser("demo", help="lav syntetiske demodata, så alle rapporter kan prøves")
-    demo_data.add_argument("--seed", type=int, default=42)
+    demo_data.add_argument(
+        "--seed", type=int, default=42, metavar="TAL", help="startværdi for tilfældige tal (standard 42)"
+    )
     demo_data.set_defaults(func=cmd_data_demo)
     dsub.add_parser("purge", help="slet workshops, hvis opbevaringsperiode er udløbet").set_defaults(
         func=cmd_data_purge
     )
+    db = sub.add_parser("db", help="databasen")
+    db_sub = _subparsers(db, "action")
+    db_sub.add_parser("upgrade", help="opret eller opgradér databasen").set_defaults(func=cmd_db_upgrade)
 
-    def batch_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--out", required=True, help="mappe, rapporterne skrives i")
-        p.add_argument("--format", default="html", help="html, pdf eller html,pdf (standard html)")
-        p.add_argument(
-            "--workers", type=int, default=None, help="antal processer (standard: to pr. kerne, højst 8)"
-        )
-        p.add_argument("--no-progress", action="store_true", help="ingen fremdriftslinje")
-        p.add_argument("--database-url", default=None, help="anden database end standard (SQLAlchemy-URL)")
-        p.set_defaults(func=cmd_report_batch)
 
+def _batch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, metavar="MAPPE", help="mappe, rapporterne skrives i")
+    p.add_argument(
+        "--format", default="html", metavar="FORMAT", help="html, pdf eller html,pdf (standard html)"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="ANTAL",
+        help="antal processer (standard: to pr. kerne, højst 8)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="ingen fremdriftslinje")
+    p.add_argument(
+        "--database-url", default=None, metavar="URL", help="anden database end standard (SQLAlchemy-URL)"
+    )
+    p.set_defaults(func=cmd_report_batch)
+
+
+def _report_parsers(sub) -> None:
+    report = sub.add_parser("report", help="lav en rapport")
+    kinds = _subparsers(report, "kind")
+    dpia = kinds.add_parser("dpia", help="notat til DPO'en om en gemt mini-DPIA")
+    dpia.add_argument(
+        "--submission", required=True, metavar="NR", help="screeningens nummer (vises, når den gemmes)"
+    )
+    dpia.add_argument("--out", required=True, metavar="FIL", help="HTML-fil, der skal skrives")
+    dpia.add_argument(
+        "--database-url", default=None, metavar="URL", help="anden database end standard (SQLAlchemy-URL)"
+    )
+    dpia.set_defaults(func=cmd_report_dpia)
     for kind, text in (
         ("workshop", "workshoprapport"),
         ("pilot", "pilotrapport (use case)"),
         ("literacy", "AI-færdigheder (AI-forordningens art. 4) og deltagerbevis"),
     ):
         p = kinds.add_parser(kind, help=text)
-        p.add_argument("--workshop", action="append", help="kode (kan gentages for flere rapporter)")
+        p.add_argument(
+            "--workshop", action="append", metavar="KODE", help="kode (kan gentages for flere rapporter)"
+        )
         p.add_argument("--all", action="store_true", help="én rapport pr. workshop")
-        batch_options(p)
+        _batch_options(p)
     cohort = kinds.add_parser("cohort", help="kohorterapport over en periode")
-    cohort.add_argument("--from", dest="start", required=True, help="første dato, fx 2026-09-01")
-    cohort.add_argument("--to", dest="end", required=True, help="sidste dato, fx 2026-11-30")
-    cohort.add_argument("--department", default=None, help="kun én afdeling")
+    cohort.add_argument(
+        "--from", dest="start", required=True, metavar="DATO", help="første dato, fx 2026-09-01"
+    )
+    cohort.add_argument("--to", dest="end", required=True, metavar="DATO", help="sidste dato, fx 2026-11-30")
+    cohort.add_argument("--department", default=None, metavar="AFDELING", help="kun én afdeling")
     cohort.add_argument("--per-department", action="store_true", help="én rapport pr. afdeling")
-    batch_options(cohort)
+    _batch_options(cohort)
 
-    db = sub.add_parser("db", help="databasen")
-    db_sub = db.add_subparsers(dest="action", required=True, parser_class=_DanishParser)
-    up = db_sub.add_parser("upgrade", help="opret eller opgradér databasen")
-    up.set_defaults(func=cmd_db_upgrade)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = DanishParser(prog="aiskole", description="aiskole – læringskit for kommunernes AI-champions.")
+    parser.add_argument(
+        "--version", action="version", version=f"aiskole {__version__}", help="vis versionen og stop"
+    )
+    sub = _subparsers(parser, "command")
+    _demo_parsers(sub)
+    _workshop_parsers(sub)
+    _data_parsers(sub)
+    _report_parsers(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``aiskole`` command with ``argv`` (default: the process's arguments); returns the exit code."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (CommandError, UserError) as exc:
+        _err(str(exc))
+        return 2
+    except StoreError as exc:
+        _err(str(exc))
+        return 2
 
 
 if __name__ == "__main__":

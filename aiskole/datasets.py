@@ -15,14 +15,13 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
+from aiskole.errors import DatasetError
 from aiskole.settings import get_settings
+
+__all__ = ["Claim", "DatasetError", "DatasetModel", "Source", "load_claims", "load_dataset", "overdue_claims"]
 
 #: libyaml's safe loader when PyYAML was built with it (the same documents, parsed ~10x faster), else PyYAML's.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class DatasetError(ValueError):
-    """A dataset file is missing or does not follow its schema."""
 
 
 class DatasetModel(BaseModel):
@@ -36,80 +35,6 @@ class Source(DatasetModel):
 
     title: str = Field(min_length=3)
     url: HttpUrl
-
-
-# --- mini-DPIA ---------------------------------------------------------------------------------------
-
-
-class DpiaQuestion(DatasetModel):
-    number: int = Field(ge=1, le=10)
-    text: str = Field(min_length=10)
-    kind: Literal["kriterium", "hård trigger", "forstærker"]
-    legal_basis: str = Field(min_length=3)
-    sources: tuple[str, ...] = Field(min_length=1)
-    follow_up: str | None = None
-
-
-class DpiaRule(DatasetModel):
-    id: str
-    title: str
-    explanation: str
-    legal_basis: str
-    sources: tuple[str, ...] = Field(min_length=1)
-
-
-class DpiaNote(DatasetModel):
-    id: str
-    when: Literal["full", "q2"]
-    text: str
-    legal_basis: str
-    sources: tuple[str, ...] = Field(min_length=1)
-
-
-class Verdict(DatasetModel):
-    label: str
-    summary: str
-
-
-class DpiaContent(DatasetModel):
-    """The content of ``datasets/dpia.yaml``."""
-
-    schema_: Literal["aiskole.dpia/1"] = Field(alias="schema")
-    checked: dt.date
-    review_by: dt.date
-    disclaimer: str
-    sources: dict[str, Source]
-    questions: tuple[DpiaQuestion, ...]
-    rules: tuple[DpiaRule, ...]
-    notes: tuple[DpiaNote, ...]
-    verdicts: dict[Literal["full", "grey", "none"], Verdict]
-
-    @model_validator(mode="after")
-    def _consistent(self) -> DpiaContent:
-        numbers = [q.number for q in self.questions]
-        if numbers != list(range(1, 11)):
-            raise ValueError(f"spørgsmålene skal være nummereret 1-10 i rækkefølge, fandt {numbers}")
-        if set(self.verdicts) != {"full", "grey", "none"}:
-            raise ValueError("der skal være en tekst for hver afgørelse: full, grey og none")
-        for record in (*self.questions, *self.rules, *self.notes):
-            unknown = [s for s in record.sources if s not in self.sources]
-            if unknown:
-                raise ValueError(f"ukendt kilde {unknown} i {record!r:.60}")
-        if self.review_by <= self.checked:
-            raise ValueError("review_by skal ligge efter checked")
-        return self
-
-    def question(self, number: int) -> DpiaQuestion:
-        return self.questions[number - 1]
-
-    def rule(self, rule_id: str) -> DpiaRule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
-
-    def sources_for(self, keys: tuple[str, ...]) -> tuple[Source, ...]:
-        return tuple(self.sources[k] for k in keys)
 
 
 # --- sourced claims --------------------------------------------------------------------------------
@@ -184,11 +109,6 @@ def load_dataset(name: str, model: type[DatasetModel], datasets_dir: Path | None
     except FileNotFoundError as exc:
         raise DatasetError(f"Datafilen {path} findes ikke.") from exc
     return _load_cached(path, mtime, model)
-
-
-def load_dpia(datasets_dir: Path | None = None) -> DpiaContent:
-    """Load and validate ``dpia.yaml``: the ten questions, the rules and their legal basis."""
-    return load_dataset("dpia.yaml", DpiaContent, datasets_dir)
 
 
 def load_claims(datasets_dir: Path | None = None) -> dict[str, Claim]:

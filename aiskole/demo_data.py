@@ -19,10 +19,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
-from aiskole.evaluation import SYNTHETIC_PREFIX
-from aiskole.store import Store, submissions, workshops
+from aiskole import l10n
+from aiskole.exercises import canvas, dpia, heatmap, kpi, poll, quiz, story
+from aiskole.exercises.base import SubmissionModel
+from aiskole.reports.model import SYNTHETIC_PREFIX
+from aiskole.store import Store, Workshop
+from aiskole.workshop import CODE_ALPHABET, CODE_LENGTH
 
 DEFAULT_START = dt.date(2026, 8, 3)
 DEFAULT_DAYS = 112
@@ -89,20 +91,14 @@ class _Gen:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def code(self, taken: set[str]) -> str:
-        from aiskole.workshop import CODE_ALPHABET, CODE_LENGTH
-
         while True:
             code = "".join(self.rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             if code not in taken:
                 taken.add(code)
                 return code
 
-    def add(
-        self, exercise: str, answers: dict, result: dict, *, code: str, at: dt.datetime, who: str | None
-    ) -> int:
-        return self.store.add_submission(
-            exercise, answers, result, workshop_code=code, created_at=at, participant=who
-        )
+    def add(self, model: SubmissionModel, *, code: str, at: dt.datetime, who: str | None) -> int:
+        return self.store.save(model, workshop_code=code, created_at=at, participant=who)
 
 
 def _insert_workshop(
@@ -113,29 +109,25 @@ def _insert_workshop(
     department: str | None,
     state: dict[str, Any],
 ) -> None:
-    with store.engine.begin() as connection:
-        connection.execute(
-            workshops.insert().values(
-                code=code,
-                title=title[:80],
-                created_at=created,
-                expires_at=created + dt.timedelta(days=365),
-                closed_at=created + dt.timedelta(hours=3),
-                state=state,
-                department=department,
-            )
+    store.add_workshop(
+        Workshop(
+            code=code,
+            title=title[:80],
+            created_at=created,
+            expires_at=created + dt.timedelta(days=365),
+            closed_at=created + dt.timedelta(hours=3),
+            state=state,
+            department=department,
         )
+    )
 
 
 def _existing_codes(store: Store) -> set[str]:
-    with store.engine.connect() as connection:
-        return set(connection.execute(sa.select(workshops.c.code)).scalars())
+    return {w.code for w in store.list_workshops()}
 
 
 def _start_of(day: dt.date, hour: int) -> dt.datetime:
-    from aiskole.evaluation import _ZONE
-
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=_ZONE).astimezone(dt.UTC)
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=l10n.ZONE).astimezone(dt.UTC)
 
 
 def generate(
@@ -205,8 +197,6 @@ def _poll_value(rng: random.Random, mood: float) -> int:
 
 def _workshop(gen: _Gen, code: str, t0: dt.datetime, n: int, mood: float, skill: float) -> set[str]:
     """All the answers of one workshop; returns the titles and words to approve."""
-    from aiskole import poll, quiz
-
     rng = gen.rng
     poll_content = poll.load_poll()
     quiz_content = quiz.load_quiz()
@@ -222,7 +212,7 @@ def _workshop(gen: _Gen, code: str, t0: dt.datetime, n: int, mood: float, skill:
             befores[who] = value
             if word:
                 words.add(word)
-            gen.add("poll", vote.answers_dict(), vote.result_dict(), code=code, at=minutes(0, 10), who=who)
+            gen.add(vote, code=code, at=minutes(0, 10), who=who)
     for who in people:
         if rng.random() < 0.85:
             topic = rng.choice(("alle", "jura", "jura", "prompt", "proces"))
@@ -234,15 +224,8 @@ def _workshop(gen: _Gen, code: str, t0: dt.datetime, n: int, mood: float, skill:
                     choices[q.id] = q.correct_option.id
                 else:
                     choices[q.id] = rng.choice([o.id for o in q.options if not o.correct])
-            result = quiz.grade(questions, choices)
-            gen.add(
-                "quiz",
-                {"topic": topic, "choices": choices},
-                result.to_dict(),
-                code=code,
-                at=minutes(20, 50),
-                who=who,
-            )
+            model = quiz.QuizSubmission.of(topic, choices, quiz.grade(questions, choices))
+            gen.add(model, code=code, at=minutes(20, 50), who=who)
     teams = [people[i : i + 4] for i in range(0, n, 4)]
     for team in teams:
         lead = team[0]
@@ -253,32 +236,20 @@ def _workshop(gen: _Gen, code: str, t0: dt.datetime, n: int, mood: float, skill:
         if rng.random() < 0.8:
             value = max(1, min(5, before + rng.choice((-1, 0, 1, 1, 1, 2))))
             vote = poll.make_vote(value, None, content=poll_content)
-            gen.add("poll", vote.answers_dict(), vote.result_dict(), code=code, at=minutes(170, 180), who=who)
+            gen.add(vote, code=code, at=minutes(170, 180), who=who)
     return words
 
 
 def _dpia(
     gen: _Gen, code: str, at: dt.datetime, who: str | None, answers: dict[int, bool] | None = None
 ) -> int:
-    from aiskole import dpia
-
     rng = gen.rng
     if answers is None:
         answers = {n: rng.random() < (0.12 if n in (1, 2, 10) else 0.22) for n in range(1, 11)}
-    screening = dpia.screen(answers)
-    return gen.add(
-        "dpia",
-        {str(k): v for k, v in screening.answers.items()},
-        screening.to_dict(),
-        code=code,
-        at=at,
-        who=who,
-    )
+    return gen.add(dpia.DpiaSubmission.of(dpia.screen(answers)), code=code, at=at, who=who)
 
 
 def _heatmap(gen: _Gen, code: str, at: dt.datetime, who: str | None, picks: list[tuple] | None = None) -> int:
-    from aiskole import heatmap
-
     rng = gen.rng
     content = heatmap.load_risks()
     if picks is None:
@@ -301,9 +272,7 @@ def _heatmap(gen: _Gen, code: str, at: dt.datetime, who: str | None, picks: list
             )
         )
     heatmap.check_ready(risks)
-    built = heatmap.build(risks)
-    answers = {"scale": built.scale, "risks": [r.to_dict() for r in built.risks]}
-    return gen.add("heatmap", answers, built.to_dict(), code=code, at=at, who=who)
+    return gen.add(heatmap.HeatmapSubmission.of(heatmap.build(risks)), code=code, at=at, who=who)
 
 
 def _canvas(
@@ -318,8 +287,6 @@ def _canvas(
     hours: float | None = None,
     gates: dict[str, bool | None] | None = None,
 ) -> str:
-    from aiskole import canvas
-
     rng = gen.rng
     title = title or rng.choice(IDEAS)
     fields = fields or {
@@ -344,39 +311,28 @@ def _canvas(
         }
     weights = canvas.default_weights()
     built = canvas.build_canvas(fields, scores, hours=hours, gates=gates, weights=weights)
-    answers = {
-        "fields": built.fields,
-        "scores": scores,
-        "hours": built.evaluation.hours,
-        "weights": weights,
-        "gates": built.evaluation.answers,
-    }
-    gen.add("canvas", answers, built.evaluation.to_dict(), code=code, at=at, who=who)
+    gen.add(canvas.CanvasSubmission.of(built, scores, weights), code=code, at=at, who=who)
     return title
 
 
 def _stories(gen: _Gen, codes: list[str], start: dt.date) -> None:
-    from aiskole import storybank
-
     rng = gen.rng
     for i, code in enumerate(codes):
         at = _start_of(start, 15) + dt.timedelta(days=i * 7)
         for quote in rng.sample(QUOTES, 2):
-            story = storybank.new_story(quote, rng.choice(ROLES), "Demoafdeling", consent=True)
-            gen.add("story", story.to_answers(), story.to_result(), code=code, at=at, who=None)
+            told = story.new_story(quote, rng.choice(ROLES), "Demoafdeling", consent=True)
+            gen.add(told, code=code, at=at, who=None)
         if i == 0:  # a colleague who later withdrew consent: the text is erased, only the withdrawal is kept
-            story = storybank.withdraw(
-                storybank.new_story(
+            withdrawn = story.withdraw(
+                story.new_story(
                     "Et citat, der er trukket tilbage.", "Sagsbehandler", "Demoafdeling", consent=True
                 ),
                 today=start,
             )
-            gen.add("story", story.to_answers(), story.to_result(), code=code, at=at, who=None)
+            gen.add(withdrawn, code=code, at=at, who=None)
 
 
 def _pilot(gen: _Gen, taken: set[str], end: dt.date) -> None:
-    from aiskole import heatmap, kpi
-
     store = gen.store
     day = end - dt.timedelta(days=7)
     created = _start_of(day - dt.timedelta(days=30), 10)
@@ -471,14 +427,8 @@ def _pilot(gen: _Gen, taken: set[str], end: dt.date) -> None:
     }
     estimate = kpi.estimate(scenarios, denominator="brutto")
     estimate.require_order()
-    measured = kpi.evaluate_kpi("tid-pr-sag", 12, 8, 9.2)
-    answers = {
-        "scenarios": {s.id: s.inputs.to_dict() for s in estimate.scenarios},
-        "denominator": estimate.denominator.id,
-        "kpi": {"id": "tid-pr-sag", "baseline": 12.0, "target": 8.0, "measured": 9.2},
-    }
-    result = {**estimate.to_dict(), "kpi": measured.to_dict()}
-    gen.add("kpi", answers, result, code=PILOT_CODE, at=_start_of(day, 13), who=None)
+    measured = kpi.evaluate_kpi("tid-pr-sag", 12.0, 8.0, 9.2)
+    gen.add(kpi.KpiSubmission.of(estimate, measured), code=PILOT_CODE, at=_start_of(day, 13), who=None)
 
 
 # --- benchmarks ----------------------------------------------------------------------------------------------
@@ -503,8 +453,6 @@ def generate_responses(
     ValueError
         ``n`` below 1 or an exercise other than poll and quiz (Danish message).
     """
-    from aiskole import poll, quiz
-
     if n < 1:
         raise ValueError("Antallet af svar skal være mindst 1.")
     unknown = [e for e in exercises if e not in ("poll", "quiz")]
@@ -520,35 +468,19 @@ def generate_responses(
             store, code, f"{SYNTHETIC_PREFIX} Benchmark med {n} svar", created, "Benchmark", state
         )
     poll_content, quiz_content = poll.load_poll(), quiz.load_quiz()
-    votes = [poll.make_vote(v, None, content=poll_content) for v in poll.SCALE]
+    votes = [poll.make_vote(v, None, content=poll_content) for v in (a.value for a in poll_content.answers)]
     questions = quiz.pick_questions(quiz_content, "jura")
     graded = []
     for k in range(8):  # a few distinct quiz results to reuse: grading is not what is being benchmarked
         choices = {
             q.id: q.correct_option.id if (i + k) % 3 else q.options[-1].id for i, q in enumerate(questions)
         }
-        graded.append(({"topic": "jura", "choices": choices}, quiz.grade(questions, choices).to_dict()))
+        graded.append(quiz.QuizSubmission.of("jura", choices, quiz.grade(questions, choices)))
     people = [gen.token() for _ in range(max(1, n // 2))]
     rows = []
     for i in range(n):
         exercise = exercises[i % len(exercises)]
-        if exercise == "poll":
-            vote = votes[rng.randint(0, 4)]
-            answers, result = vote.answers_dict(), vote.result_dict()
-        else:
-            answers, result = graded[rng.randrange(len(graded))]
-        rows.append(
-            {
-                "workshop_code": code,
-                "exercise": exercise,
-                "answers": answers,
-                "result": result,
-                "created_at": created + dt.timedelta(seconds=i),
-                "participant": people[rng.randrange(len(people))],
-                "client_key": None,
-            }
-        )
-    for offset in range(0, len(rows), 1000):
-        with store.engine.begin() as connection:
-            connection.execute(submissions.insert(), rows[offset : offset + 1000])
+        model = votes[rng.randint(0, 4)] if exercise == "poll" else graded[rng.randrange(len(graded))]
+        rows.append((model, created + dt.timedelta(seconds=i), people[rng.randrange(len(people))]))
+    store.save_many(rows, workshop_code=code)
     return code

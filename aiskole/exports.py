@@ -5,8 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
+from aiskole.errors import UserError
 from aiskole.store import Store, Workshop
+
+FORMATS = ("csv", "json")
+
+
+def export_format(chosen: str | None, out: Path) -> str:
+    """The export format: the one chosen, or the output file's extension.
+
+    Raises
+    ------
+    UserError
+        Neither says csv or json (Danish message).
+    """
+    fmt = (chosen or out.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise UserError("Vælg --format csv eller json (eller en fil, der ender på .csv eller .json).")
+    return fmt
 
 
 def export_workshop(store: Store, workshop: Workshop, fmt: str) -> tuple[str, int]:

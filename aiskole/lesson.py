@@ -8,7 +8,7 @@ from __future__ import annotations
 from IPython.display import HTML
 
 from aiskole.datasets import DatasetError, load_claims
-from aiskole.html import CSS, claim_html
+from aiskole.render import render
 
 
 def claims(*ids: str) -> HTML:
@@ -23,5 +23,4 @@ def claims(*ids: str) -> HTML:
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise DatasetError(f"Ukendte påstande i lektionen: {', '.join(unknown)} (se datasets/claims.yaml).")
-    body = "".join(claim_html(known[i]) for i in ids)
-    return HTML(f'<style>{CSS}</style><div class="aiskole">{body}</div>')
+    return HTML(render("lesson/claims.html.j2", claims=[known[i] for i in ids]))

@@ -5,7 +5,7 @@ Configured with ``AISKOLE_LLM_URL``, ``AISKOLE_LLM_MODEL`` and ``AISKOLE_LLM_API
 
 Guarantees, enforced here in the pure layer and not only in the widget:
 
-* A prompt in which :func:`aiskole.prompt.scan` finds anything is **never sent**: :func:`send` raises a
+* A prompt in which :func:`aiskole.pii.scan` finds anything is **never sent**: :func:`send` raises a
   Danish ``ValueError`` before any network call.
 * The API key is only put in the ``Authorization`` header. It is never logged, never part of an error
   message and never shown; redirects are refused so the header cannot follow a redirect to another host.
@@ -21,7 +21,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-from aiskole.prompt import findings_summary, scan, validate_prompt
+from aiskole.exercises.prompt import validate_prompt
+from aiskole.pii import findings_summary, scan
 from aiskole.settings import Settings, get_settings
 
 log = logging.getLogger("aiskole.llm")

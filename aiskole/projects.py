@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetModel, Source, load_dataset
+from aiskole.render import render
 
 
 class Project(DatasetModel):
@@ -53,16 +54,4 @@ def filter_projects(
 
 def projects_html(projects: list[Project]) -> str:
     """A readable list for lessons: title, who and when, summary, the learning point, and the source."""
-    from html import escape
-
-    from aiskole.html import CSS
-
-    items = "".join(
-        '<div class="aiskole-claim">'
-        f"<p><strong>{escape(p.title)}</strong> – {escape(p.who)}, {p.year} ({escape(p.kind)})</p>"
-        f"<p>{escape(p.summary)}</p><p><em>Læring:</em> {escape(p.lesson)}</p>"
-        f'<p class="aiskole-claim-source">Kilde: <a href="{escape(str(p.source.url))}" target="_blank" '
-        f'rel="noopener noreferrer">{escape(p.source.title)}</a> · tjekket {p.checked:%d.%m.%Y}</p></div>'
-        for p in projects
-    )
-    return f'<style>{CSS}</style><div class="aiskole">{items or "<p>Ingen projekter matcher.</p>"}</div>'
+    return render("lesson/projects.html.j2", projects=projects)

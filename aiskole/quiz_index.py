@@ -3,7 +3,7 @@
 Reports that group stored quiz answers by topic need these two maps, not the validated question bank.
 Loading the validation layer (pydantic and the dataset models) costs a report kernel more than the
 report's own work over 10,000 answers, so this module reads the file without it. The file is still
-validated: :func:`aiskole.quiz.load_quiz` checks it wherever questions are shown, and the tests check that
+validated: :func:`aiskole.exercises.quiz.load_quiz` checks it wherever questions are shown, and the tests check that
 this index agrees with it. A file this reader cannot understand is handed to ``load_quiz`` for its
 Danish error message.
 """
@@ -40,7 +40,8 @@ def load_quiz_index(datasets_dir: Path | None = None) -> QuizIndex:
     try:
         return _read(path, path.stat().st_mtime)
     except (OSError, yaml.YAMLError, TypeError, KeyError, AttributeError, ValueError):
-        from aiskole.quiz import load_quiz
+        # Only for a broken file: the full validation gives its Danish error message (and costs pydantic).
+        from aiskole.exercises.quiz import load_quiz
 
         content = load_quiz(datasets_dir)  # raises the Danish DatasetError for a broken file
         return QuizIndex(dict(content.topics), {q.id: q.topic for q in content.questions})

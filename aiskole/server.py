@@ -14,18 +14,10 @@ import sys
 from pathlib import Path
 
 from aiskole.apps import APPS
-from aiskole.settings import PACKAGE_DIR
+from aiskole.resources import JUPYTER_DATA, apps_dir
 from aiskole.workshop import JOIN_APP
 
-#: A Jupyter data dir inside the package: share/jupyter/voila/templates/aiskole is the Voilà template.
-JUPYTER_DATA = PACKAGE_DIR / "share" / "jupyter"
 DEFAULT_PORT = 8866
-
-
-def apps_dir() -> Path:
-    """The folder with the Voilà app notebooks: the checkout's, or the copy bundled in the wheel."""
-    checkout = PACKAGE_DIR.parent / "notebooks" / "apps"
-    return checkout if checkout.is_dir() else PACKAGE_DIR / "_notebooks" / "apps"
 
 
 def voila_argv(

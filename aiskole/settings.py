@@ -12,7 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+from aiskole import resources
+
 #: Environment variables read by :meth:`Settings.from_env`, with a one-line description each.
 ENV_VARS = {
     "AISKOLE_DATA_DIR": "folder for the embedded SQLite store (default: the per-user data folder)",
@@ -23,16 +24,10 @@ ENV_VARS = {
     "AISKOLE_LLM_API_KEY": "API key for that endpoint (never logged, never shown)",
     "AISKOLE_PUBLIC_URL": "the address participants' phones use to reach the demo server (join links and QR codes)",
     "AISKOLE_RETENTION_DAYS": "days workshop data is kept before it is erased (default 90)",
+    "AISKOLE_CHROMIUM": "the Chromium (or Chrome) program that prints PDF reports (default /usr/bin/chromium)",
 }
-
-
-def _default_datasets_dir() -> Path:
-    # In a source checkout (editable install) the datasets live at the repository root; in a wheel
-    # they are bundled inside the package as _datasets (see pyproject.toml).
-    checkout = PACKAGE_DIR.parent / "datasets"
-    if checkout.is_dir():
-        return checkout
-    return PACKAGE_DIR / "_datasets"
+#: Debian's Chromium, which the kit prints PDFs with unless ``AISKOLE_CHROMIUM`` names another.
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
 
 @dataclass(frozen=True)
@@ -53,6 +48,8 @@ class Settings:
         The server's address as participants' phones see it, for join links and QR codes.
     retention_days
         How long workshop data is kept before :meth:`aiskole.store.Store.purge_expired` erases it.
+    chromium
+        The Chromium program that prints PDF reports.
     """
 
     data_dir: Path
@@ -63,6 +60,7 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     public_url: str = "http://127.0.0.1:8866/"
     retention_days: int = 90
+    chromium: str = DEFAULT_CHROMIUM
 
     @property
     def llm_configured(self) -> bool:
@@ -75,7 +73,7 @@ class Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("AISKOLE_DATA_DIR") or platformdirs.user_data_dir("aiskole", appauthor=False))
         database_url = env.get("AISKOLE_DATABASE_URL") or f"sqlite:///{data_dir / 'aiskole.sqlite3'}"
-        datasets_dir = Path(env.get("AISKOLE_DATASETS_DIR") or _default_datasets_dir())
+        datasets_dir = Path(env.get("AISKOLE_DATASETS_DIR") or resources.datasets_dir())
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -85,6 +83,7 @@ class Settings:
             llm_api_key=env.get("AISKOLE_LLM_API_KEY") or None,
             public_url=env.get("AISKOLE_PUBLIC_URL") or "http://127.0.0.1:8866/",
             retention_days=_positive_int(env.get("AISKOLE_RETENTION_DAYS"), 90, "AISKOLE_RETENTION_DAYS"),
+            chromium=env.get("AISKOLE_CHROMIUM") or DEFAULT_CHROMIUM,
         )
 
 

@@ -22,15 +22,18 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import sqlalchemy as sa
+from filelock import FileLock
 from sqlalchemy.engine import Engine, make_url
 
+from aiskole import workshop as ws
+from aiskole.errors import StoreError
+from aiskole.exercises import is_exercise
+from aiskole.exercises.base import SubmissionModel
 from aiskole.settings import Settings, get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Workshop codes are short and typed on phones: letters, digits and dashes.
 WORKSHOP_CODE = re.compile(r"^[A-Za-z0-9-]{3,16}$")
-#: Exercise names a submission may carry (one per exercise module).
-EXERCISES = ("dpia", "canvas", "heatmap", "prompt", "kpi", "quiz", "poll", "story")
 
 metadata = sa.MetaData()
 
@@ -59,10 +62,6 @@ workshops = sa.Table(
     sa.Column("state", sa.JSON, nullable=False),
     sa.Column("department", sa.String(80), nullable=True),
 )
-
-
-class StoreError(RuntimeError):
-    """The store could not be reached or written. The message is Danish and safe to show."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +178,8 @@ class Store:
         Safe to call from many processes at once (40 preheated kernels do): a file lock (SQLite) or an
         advisory lock (PostgreSQL) lets one process migrate while the others wait.
         """
+        # Imported here: an app kernel that finds the schema current never migrates, and alembic with its
+        # scripts costs ~10 MiB and ~0.1 s per kernel (40 kernels in a room; see open_store).
         from alembic import command
         from alembic.config import Config
 
@@ -190,8 +191,6 @@ class Store:
 
         try:
             if self.backend == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
-                from filelock import FileLock
-
                 lock = FileLock(str(self.engine.url.database) + ".migrate.lock", timeout=60)
                 with lock, self.engine.begin() as connection:
                     upgrade(connection)
@@ -251,7 +250,7 @@ class Store:
         StoreError
             The database could not be reached or written.
         """
-        if exercise not in EXERCISES:
+        if not is_exercise(exercise):
             raise ValueError(f"Ukendt øvelse: {exercise!r}.")
         code = normalise_workshop_code(workshop_code)
         row = {
@@ -280,6 +279,68 @@ class Store:
             except sa.exc.SQLAlchemyError as exc:
                 raise StoreError(self._unreachable()) from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def save(
+        self,
+        model: SubmissionModel,
+        *,
+        workshop_code: str | None = None,
+        participant: str | None = None,
+        client_key: str | None = None,
+        created_at: dt.datetime | None = None,
+    ) -> int:
+        """Store an exercise's submission model (its answers and result) and return the row's id.
+
+        See :meth:`add_submission` for the other arguments and the errors.
+        """
+        return self.add_submission(
+            model.exercise,
+            model.to_answers(),
+            model.to_result(),
+            workshop_code=workshop_code,
+            participant=participant,
+            client_key=client_key,
+            created_at=created_at,
+        )
+
+    def save_many(
+        self,
+        rows: Iterable[tuple[SubmissionModel, dt.datetime, str | None]],
+        *,
+        workshop_code: str | None = None,
+        batch: int = 1000,
+    ) -> int:
+        """Store many ``(model, created_at, participant)`` in one workshop, ``batch`` rows per transaction.
+
+        For benchmarks and demo data: no idempotency keys. Returns the number of rows stored.
+        """
+        code = normalise_workshop_code(workshop_code)
+        values = []
+        for model, created_at, participant in rows:
+            if not is_exercise(model.exercise):
+                raise ValueError(f"Ukendt øvelse: {model.exercise!r}.")
+            values.append(
+                {
+                    "workshop_code": code,
+                    "exercise": model.exercise,
+                    "answers": model.to_answers(),
+                    "result": model.to_result(),
+                    "created_at": _utc(created_at),
+                    "participant": participant,
+                    "client_key": None,
+                }
+            )
+        try:
+            for offset in range(0, len(values), batch):
+                with self.engine.begin() as connection:
+                    connection.execute(submissions.insert(), values[offset : offset + batch])
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
+        return len(values)
+
+    def replace(self, submission_id: int, model: SubmissionModel) -> bool:
+        """Replace a stored submission with ``model`` (same exercise). Returns False when there is no such row."""
+        return self.update_submission(submission_id, answers=model.to_answers(), result=model.to_result())
 
     def _id_for_key(self, client_key: str) -> int | None:
         with self.engine.connect() as connection:
@@ -451,8 +512,6 @@ class Store:
         ValueError
             Empty or too long title, or a retention of less than a day (Danish message).
         """
-        from aiskole import workshop as ws
-
         title = ws.validate_title(title)
         created = _utc(now or dt.datetime.now(dt.UTC))
         row = {
@@ -474,6 +533,23 @@ class Store:
             except sa.exc.SQLAlchemyError as exc:
                 raise StoreError(self._unreachable()) from exc
         raise StoreError("Der kunne ikke laves en ny workshopkode. Prøv igen.")
+
+    def add_workshop(self, workshop: Workshop) -> None:
+        """Store a fully specified workshop (demo data and imports; live workshops use :meth:`create_workshop`)."""
+        row = {
+            "code": workshop.code,
+            "title": ws.validate_title(workshop.title),
+            "created_at": _utc(workshop.created_at),
+            "expires_at": _utc(workshop.expires_at),
+            "closed_at": None if workshop.closed_at is None else _utc(workshop.closed_at),
+            "state": dict(workshop.state),
+            "department": ws.validate_department(workshop.department),
+        }
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(workshops.insert().values(**row))
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self._unreachable()) from exc
 
     def get_workshop(self, code: str) -> Workshop | None:
         """The workshop with this join code, or ``None``."""
@@ -618,6 +694,9 @@ class BoundStore:
         kwargs["participant"] = self.participant
         kwargs.setdefault("client_key", str(uuid.uuid4()))
         return self._store.add_submission(exercise, answers, result, **kwargs)
+
+    def save(self, model: SubmissionModel, **kwargs: Any) -> int:
+        return self.add_submission(model.exercise, model.to_answers(), model.to_result(), **kwargs)
 
     def __getattr__(self, name: str):
         return getattr(self._store, name)

@@ -64,10 +64,15 @@ def validate_department(department: str | None) -> str | None:
     return department
 
 
+def join_path() -> str:
+    """The join page's path on the server (without the code)."""
+    return f"voila/render/{quote(JOIN_APP)}"
+
+
 def join_url(base_url: str, code: str) -> str:
     """The URL participants open, e.g. ``http://10.0.0.5:8866/voila/render/deltag.ipynb?kode=K7FMQX``."""
     base = base_url if base_url.endswith("/") else base_url + "/"
-    return f"{base}voila/render/{quote(JOIN_APP)}?{urlencode({'kode': code})}"
+    return f"{base}{join_path()}?{urlencode({'kode': code})}"
 
 
 def qr_svg(url: str, *, scale: int = 10) -> str:

@@ -11,12 +11,14 @@ import base64
 import functools
 import logging
 from collections.abc import Callable
-from html import escape
 from typing import Any
 
 import ipywidgets as w
 
-from aiskole.store import Store, StoreError, open_store
+from aiskole.errors import StoreError
+from aiskole.exercises.base import SubmissionModel
+from aiskole.render import render
+from aiskole.store import Store, normalise_workshop_code, open_store
 from aiskole.widgets.style import style_widget
 
 log = logging.getLogger("aiskole.widgets")
@@ -27,10 +29,7 @@ GENERIC_ERROR = "Noget gik galt. Det du har skrevet, er ikke tabt – prøv igen
 def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
     """An HTML link that downloads ``data`` as ``filename`` from a data URL (nothing leaves the machine)."""
     payload = base64.b64encode(data).decode("ascii")
-    return (
-        f'<a class="aiskole-download" download="{escape(filename)}" href="data:{escape(mime)};base64,{payload}">'
-        f"{escape(label)}</a>"
-    )
+    return render("widgets/download.html.j2", filename=filename, mime=mime, payload=payload, label=label)
 
 
 def run_on_enter_or_click(field: w.Text, button: w.Button, action: Callable[[], None]) -> None:
@@ -69,13 +68,15 @@ class ExerciseView:
     ----------
     store_factory
         Returns the store; called at the first save, so a view shows even when the database is down.
-    extra_css
-        Exercise-specific CSS added to the kit's stylesheet.
+    stylesheets
+        Names of the exercise's own stylesheets in ``aiskole/templates/css`` (the kit's is always included).
     """
 
-    def __init__(self, store_factory: Callable[[], Store] = open_store, extra_css: str = "") -> None:
+    def __init__(
+        self, store_factory: Callable[[], Store] = open_store, stylesheets: tuple[str, ...] = ()
+    ) -> None:
         self._store_factory = store_factory
-        self._style = style_widget(extra_css)
+        self._style = style_widget(*stylesheets)
         self.status = w.HTML()
 
     # -- display -------------------------------------------------------------------------------------
@@ -94,9 +95,7 @@ class ExerciseView:
     # -- feedback ------------------------------------------------------------------------------------
 
     def set_status(self, message: str, *, error: bool = False) -> None:
-        css = "aiskole-status-error" if error else "aiskole-status-ok"
-        role = "alert" if error else "status"
-        self.status.value = f'<p class="{css}" role="{role}">{escape(message)}</p>'
+        self.status.value = render("widgets/status.html.j2", message=message, error=error)
 
     def clear_status(self) -> None:
         self.status.value = ""
@@ -135,3 +134,10 @@ class ExerciseView:
     def store(self) -> Store:
         """The store (opened on first use; raises StoreError with a Danish message when unreachable)."""
         return self._store_factory()
+
+    def save_model(self, model: SubmissionModel, workshop_code: str | None = None) -> int:
+        """Hand the exercise's submission model to the store; returns the new row's id.
+
+        ``workshop_code`` is what the user typed (validated here; Danish ``ValueError`` when malformed).
+        """
+        return self.store().save(model, workshop_code=normalise_workshop_code(workshop_code))

@@ -14,35 +14,14 @@ from html import escape
 
 import ipywidgets as w
 
-from aiskole import canvas as cv
-from aiskole.html import sources_html
-from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole import l10n
+from aiskole.exercises import canvas as cv
+from aiskole.render import canvas_poster as poster
+from aiskole.render import render
+from aiskole.store import Store, open_store
 from aiskole.widgets.base import ExerciseView, download_link, workshop_code_field
 
 YES_NO = [("Ja", True), ("Nej", False)]
-
-CSS = """
-.aiskole-stack { flex-direction: column !important; align-items: stretch !important; width: auto !important;
-  max-width: 100% !important; height: auto !important; margin-top: 6px !important; }
-.aiskole-stack > select, .aiskole-stack > input, .aiskole-stack > textarea { flex: 0 0 auto !important; }
-.aiskole-stack select, .aiskole-stack input { min-height: 40px; height: 40px; }
-.aiskole-stack > .widget-label { width: auto !important; max-width: 100%; text-align: left; font-weight: 600;
-  margin: 0 0 4px 0; padding: 0; line-height: 1.35; white-space: normal; }
-.aiskole-stack textarea, .aiskole-stack input, .aiskole-stack select { width: 100% !important;
-  max-width: 100%; min-width: 0; }
-.aiskole-stack textarea { min-height: 4.5em; }
-.aiskole-help { font-size: 0.9em; color: #333; margin: 2px 0 10px; }
-.aiskole-section { border-top: 2px solid #c9c9c9; margin-top: 14px; padding-top: 4px; }
-.aiskole-canvas-score { display: flex; flex-wrap: wrap; gap: 8px 16px; }
-.aiskole-canvas-score > div { border: 2px solid #555; border-radius: 6px; padding: 6px 12px; }
-.aiskole-canvas-quadrant { font-size: 1.2em; font-weight: 700; padding: 10px 14px; border-radius: 6px;
-  margin: 8px 0; border: 2px solid #1b1b1b; color: #1b1b1b; }
-.aiskole-canvas-stop { background: #fbe3e0; color: #7a1d14; border-color: #7a1d14; }
-.aiskole-canvas-chart img { width: 100%; max-width: 520px; height: auto; display: block; }
-.aiskole-canvas-parts { margin: 0 0 8px; padding-left: 1.2em; }
-.aiskole .widget-accordion, .aiskole .jupyter-widget-Collapse { max-width: 100%; }
-.aiskole .lm-Widget.jupyter-widget-Collapse-contents, .aiskole .p-Collapse-contents { padding: 6px 4px; }
-"""
 
 
 def _stack(widget: w.Widget) -> w.Widget:
@@ -70,7 +49,7 @@ class CanvasView(ExerciseView):
         content: cv.CanvasContent | None = None,
         workshop_code: str | None = None,
     ) -> None:
-        super().__init__(store_factory, extra_css=CSS)
+        super().__init__(store_factory, stylesheets=("canvas",))
         self._content = content or cv.load_canvas()
         c = self._content
         self.saved_id: int | None = None
@@ -319,14 +298,14 @@ class CanvasView(ExerciseView):
         note = " (kun til orientering)" if ev.stopped else ""
         parts.append(
             '<div class="aiskole-canvas-score">'
-            f"<div><strong>Gevinst: {cv.format_score(ev.gevinst)}</strong> af 5{note}</div>"
-            f"<div><strong>Kompleksitet: {cv.format_score(ev.kompleksitet)}</strong> af 5{note}</div></div>"
+            f"<div><strong>Gevinst: {poster.format_score(ev.gevinst)}</strong> af 5{note}</div>"
+            f"<div><strong>Kompleksitet: {poster.format_score(ev.kompleksitet)}</strong> af 5{note}</div></div>"
         )
         for title, items in (("Gevinst", ev.gevinst_parts), ("Kompleksitet", ev.kompleksitet_parts)):
             rows = "".join(
                 f"<li>{escape(p.label)}: {p.score}"
                 + (f" (valgt {p.chosen}, hævet af en regel)" if p.raised else "")
-                + f" · vægt {cv.format_number(p.weight * 100)} %</li>"
+                + f" · vægt {l10n.number(p.weight * 100)} %</li>"
                 for p in items
             )
             parts.append(
@@ -340,7 +319,7 @@ class CanvasView(ExerciseView):
                     '<div class="aiskole-reason">'
                     f'<p><strong><span aria-hidden="true">{symbol}</span>{escape(g.title)}</strong><br>{escape(g.text)}</p>'
                     f'<p class="aiskole-basis">Retsgrundlag: {escape(g.legal_basis)}</p>'
-                    f"{sources_html(g.sources)}</div>"
+                    f"{render_sources(g.sources)}</div>"
                 )
         if ev.flags:
             parts.append("<h4>Husk</h4>")
@@ -348,14 +327,14 @@ class CanvasView(ExerciseView):
                 parts.append(
                     '<div class="aiskole-reason">'
                     f"<p><strong>{escape(f.label)}:</strong> {escape(f.text)}</p>"
-                    f"{sources_html(f.sources) if f.sources else ''}</div>"
+                    f"{render_sources(f.sources) if f.sources else ''}</div>"
                 )
         return "".join(parts)
 
     def _chart_html(self, ev: cv.Evaluation) -> str:
         title = self.fields["titel"].value
-        png = cv.quadrant_png(ev, cv.clean_text(title), content=self._content)
-        alt = cv.quadrant_alt_text(ev, cv.clean_text(title))
+        png = poster.quadrant_png(ev, cv.clean_text(title), content=self._content)
+        alt = poster.quadrant_alt_text(ev, cv.clean_text(title))
         data = base64.b64encode(png).decode("ascii")
         return f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
 
@@ -436,18 +415,9 @@ class CanvasView(ExerciseView):
         ValueError, StoreError
             With Danish messages; :meth:`_on_save` shows them in the status line.
         """
-        code = normalise_workshop_code(self.workshop_code.value)
         canvas = self._build(require_all_gates=True)
-        answers = {
-            "fields": canvas.fields,
-            "scores": self.score_values(),
-            "hours": canvas.evaluation.hours,
-            "weights": self.weight_values(),
-            "gates": canvas.evaluation.answers,
-        }
-        submission_id = self.store().add_submission(
-            "canvas", answers=answers, result=canvas.evaluation.to_dict(), workshop_code=code
-        )
+        model = cv.CanvasSubmission.of(canvas, self.score_values(), self.weight_values())
+        submission_id = self.save_model(model, self.workshop_code.value)
         self.saved_id = submission_id
         self.set_status(f"Gemt som canvas nr. {submission_id}. Lav gerne en A3-plakat til væggen.")
         return submission_id
@@ -463,8 +433,8 @@ class CanvasView(ExerciseView):
         """Render the A3 poster and show download links for the PDF and the PNG. Returns (pdf, png)."""
         canvas = self._build(require_all_gates=False)
         today = today or dt.date.today()
-        pdf = cv.a3_pdf(canvas, today=today, content=self._content)
-        png = cv.a3_png(canvas, today=today, content=self._content)
+        pdf = poster.a3_pdf(canvas, today=today, content=self._content)
+        png = poster.a3_png(canvas, today=today, content=self._content)
         name = f"use-case-canvas-{today:%Y-%m-%d}"
         self.downloads.value = (
             "<p>Plakaten er klar (A3 på tværs):</p>"
@@ -473,3 +443,7 @@ class CanvasView(ExerciseView):
         )
         self.set_status("A3-plakaten er klar. Hent den med knapperne herunder.")
         return pdf, png
+
+
+def render_sources(sources) -> str:
+    return render("partials/sources.html.j2", sources=sources)

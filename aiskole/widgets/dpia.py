@@ -1,21 +1,20 @@
 """The mini-DPIA as an ipywidgets view: ten Ja/Nej questions, the verdict, and a "Gem" button.
 
-The view only collects answers and shows results; the decision is :func:`aiskole.dpia.screen` and the
-storage is :mod:`aiskole.store`. No error ever reaches the user as a traceback: every failure becomes a
+The view only collects answers and shows results; the decision is :func:`aiskole.exercises.dpia.screen`,
+the stored shape is :class:`~aiskole.exercises.dpia.DpiaSubmission` and the storage is :mod:`aiskole.store`. No error ever reaches the user as a traceback: every failure becomes a
 Danish message and the answers stay on screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
-from aiskole import dpia
-from aiskole.datasets import DpiaContent, load_dpia
-from aiskole.html import screening_html
-from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole.exercises import dpia
+from aiskole.exercises.dpia import DpiaContent, DpiaSubmission, load_dpia
+from aiskole.render import render
+from aiskole.store import Store, open_store
 from aiskole.widgets.base import ExerciseView, workshop_code_field
 
 YES_NO = [("Ja", True), ("Nej", False)]
@@ -52,8 +51,8 @@ class DpiaView(ExerciseView):
             missing = w.HTML("")
             box = w.VBox(
                 [
-                    w.HTML(f"<strong>{q.number}.</strong> {escape(q.text)}"),
-                    w.HTML(f'<span class="aiskole-basis">Grundlag: {escape(q.legal_basis)}</span>'),
+                    w.HTML(render("exercises/dpia/question.html.j2", question=q)),
+                    w.HTML(render("exercises/dpia/basis.html.j2", question=q)),
                     radio,
                     missing,
                 ],
@@ -67,7 +66,7 @@ class DpiaView(ExerciseView):
             if q.follow_up:
                 self.public_area = self._yes_no("Offentligt tilgængeligt område")
                 self._public_box = w.VBox(
-                    [w.HTML(f"<em>Opfølgning:</em> {escape(q.follow_up)}"), self.public_area],
+                    [w.HTML(render("exercises/dpia/follow_up.html.j2", question=q)), self.public_area],
                     layout=w.Layout(display="none", width="auto"),
                 )
                 self._public_box.add_class("aiskole-question")
@@ -82,12 +81,7 @@ class DpiaView(ExerciseView):
         self.result = w.HTML()
         self.saved_id: int | None = None
 
-        intro = w.HTML(
-            "<h2>Mini-DPIA: skal I lave en konsekvensanalyse?</h2>"
-            "<p>Svar ja eller nej på de ti spørgsmål om den AI-løsning, I planlægger. Svarene gemmes "
-            "anonymt – uden navn.</p>"
-            f'<p class="aiskole-disclaimer">{escape(self._content.disclaimer)}</p>'
-        )
+        intro = w.HTML(render("exercises/dpia/intro.html.j2", disclaimer=self._content.disclaimer))
         self.widget = self._wrap(
             [intro, *rows, self.progress, self.result, self.workshop_code, self.save_button]
         )
@@ -129,8 +123,8 @@ class DpiaView(ExerciseView):
                 box.remove_class("aiskole-missing")
                 self._missing_labels[n].value = ""
         done = len(self.questions) - len(missing)
-        self.progress.value = f'<p class="aiskole-progress">{done} af {len(self.questions)} besvaret</p>'
-        self.result.value = "" if missing else screening_html(self._screen())
+        self.progress.value = render("widgets/progress.html.j2", done=done, total=len(self.questions))
+        self.result.value = "" if missing else _screening_html(self._screen())
 
     def save(self) -> int | None:
         """Validate, screen and store the answers. Returns the submission id, or ``None`` with a message.
@@ -144,20 +138,18 @@ class DpiaView(ExerciseView):
         if missing:
             for n in missing:
                 self._boxes[n].add_class("aiskole-missing")
-                self._missing_labels[n].value = '<span class="aiskole-missing-label">Mangler svar</span>'
+                self._missing_labels[n].value = render("widgets/missing.html.j2")
             dpia.validate_answers({n: v for n, v in self.answers().items() if v is not None})
-        code = normalise_workshop_code(self.workshop_code.value)
         screening = self._screen()
-        self.result.value = screening_html(screening)
-        submission_id = self.store().add_submission(
-            "dpia",
-            answers={str(n): v for n, v in screening.answers.items()},
-            result=screening.to_dict(),
-            workshop_code=code,
-        )
+        self.result.value = _screening_html(screening)
+        submission_id = self.save_model(DpiaSubmission.of(screening), self.workshop_code.value)
         self.saved_id = submission_id
         self.set_status(
             f"Gemt som screening nr. {submission_id}. Skriv nummeret ned: med det kan I lave et "
             "screeningsnotat til jeres databeskyttelsesrådgiver (DPO)."
         )
         return submission_id
+
+
+def _screening_html(screening: dpia.Screening) -> str:
+    return render("exercises/dpia/screening.html.j2", screening=screening, heading_level=3)

@@ -12,39 +12,12 @@ from html import escape
 
 import ipywidgets as w
 
-from aiskole import heatmap as hm
+from aiskole.exercises import heatmap as hm
+from aiskole.render import heatmap_png, render
 from aiskole.store import Store, normalise_workshop_code, open_store
 from aiskole.widgets.base import ExerciseView, download_link
 
 OWN_RISK = ""
-
-CSS = (
-    hm.CSS
-    + """
-.aiskole-stack.widget-inline-hbox, .aiskole-stack.widget-radio, .aiskole-stack.widget-dropdown,
-.aiskole-stack.widget-text, .aiskole-stack.widget-textarea { flex-direction: column; align-items: stretch;
-  width: auto; max-width: 100%; height: auto !important; }
-.aiskole-stack .widget-label, .aiskole-stack > label { width: auto !important; max-width: 100%;
-  text-align: left; font-weight: 600; margin: 6px 0 2px; height: auto; line-height: 1.3; white-space: normal;
-  overflow: visible; }
-.aiskole-stack textarea { font-family: inherit; }
-.aiskole-stack select, .aiskole-stack input[type="text"], .aiskole-stack textarea { width: 100%;
-  max-width: 100%; min-height: 40px; flex: 0 0 auto; }
-.aiskole-stack .widget-radio-box label { font-size: 16px; min-height: 34px; align-items: center; }
-.aiskole-stack .widget-radio-box input { width: 20px; height: 20px; margin-right: 8px; }
-.aiskole-form { border: 1px solid #c9c9c9; border-radius: 6px; padding: 8px 10px; margin: 8px 0; }
-.aiskole-form.aiskole-editing { border: 2px solid #1a5fb4; background: #f4f8fd; }
-.aiskole-risk { border-left: 6px solid #888; padding: 4px 0 4px 10px; margin: 8px 0 2px; }
-.aiskole-risk.aiskole-risk-red { border-left-color: #d55e00; }
-.aiskole-risk.aiskole-risk-yellow { border-left-color: #c7b800; }
-.aiskole-risk.aiskole-risk-green { border-left-color: #3a9c7c; }
-.aiskole-risk.aiskole-missing { background: #fdf0ef; }
-.aiskole-risk-details { font-size: 0.95em; }
-.aiskole-row-buttons { flex-wrap: wrap; gap: 6px; }
-.aiskole-row-buttons button.jupyter-button { width: auto; }
-.aiskole-catalogue-info { background: #f3f3f3; padding: 6px 10px; border-radius: 4px; margin: 4px 0; }
-"""
-)
 
 
 def _stack(widget: w.Widget) -> w.Widget:
@@ -73,7 +46,7 @@ class HeatmapView(ExerciseView):
         content: hm.RisksContent | None = None,
         workshop_code: str | None = None,
     ) -> None:
-        super().__init__(store_factory, extra_css=CSS)
+        super().__init__(store_factory, stylesheets=("heatmap", "heatmap-view"))
         self._content = content or hm.load_risks()
         self.risks: list[hm.Risk] = []
         self._editing: int | None = None
@@ -168,7 +141,7 @@ class HeatmapView(ExerciseView):
                 self.likelihood,
                 w.HTML(
                     f'<p class="aiskole-basis">{escape(c.citizen_note.text)} '
-                    f"{hm.source_line(c.citizen_note)}</p>"
+                    f"{render('exercises/heatmap/source_line.html.j2', record=c.citizen_note)}</p>"
                 ),
                 self.consequence,
                 self.owner,
@@ -213,7 +186,7 @@ class HeatmapView(ExerciseView):
         )
         caveat = w.HTML(
             f'<p class="aiskole-disclaimer"><strong>Bemærk:</strong> {escape(c.cox_caveat.text)} '
-            f"{hm.source_line(c.cox_caveat)}</p>"
+            f"{render('exercises/heatmap/source_line.html.j2', record=c.cox_caveat)}</p>"
         )
         self.widget = self._wrap(
             [
@@ -278,7 +251,9 @@ class HeatmapView(ExerciseView):
         ]
         self.likelihood.value = None
         self.consequence.value = None
-        self.scale_note.value = hm.legend_html(s, self._content)
+        self.scale_note.value = render(
+            "exercises/heatmap/legend.html.j2", ranges=hm.band_ranges(s), content=self._content
+        )
 
     def _clear_form(self) -> None:
         self._filled_from = {}
@@ -357,7 +332,7 @@ class HeatmapView(ExerciseView):
         )
         details = w.HTML(
             f"<p><strong>{index + 1}. {escape(risk.title)}</strong><br>"
-            f"{hm.badge_html(risk.band, label)} {escape(c.domains[risk.domain].label)}</p>"
+            f"{render('exercises/heatmap/badge.html.j2', band=risk.band, label=label)} {escape(c.domains[risk.domain].label)}</p>"
             '<p class="aiskole-risk-details">'
             f"<strong>Sandsynlighed:</strong> {escape(c.level_label('likelihood', risk.likelihood, s))}<br>"
             "<strong>Konsekvens for borgeren:</strong> "
@@ -391,8 +366,8 @@ class HeatmapView(ExerciseView):
                 "<h3>Jeres risici</h3><p>Ingen risici endnu. Tilføj den første ovenfor.</p>"
             )
         self.risk_list.children = [self._risk_row(i, r) for i, r in enumerate(self.risks)]
-        self.table.value = hm.table_html(heatmap, self._content)
-        self.domain_summary.value = hm.domains_html(heatmap)
+        self.table.value = render("exercises/heatmap/table.html.j2", heatmap=heatmap, content=self._content)
+        self.domain_summary.value = render("exercises/heatmap/domains.html.j2", heatmap=heatmap)
         # The scale cannot change under risks scored on it: nothing typed may be lost or silently rescored.
         self.scale.disabled = bool(self.risks)
         self.scale.tooltip = "Fjern risiciene for at skifte skala" if self.risks else ""
@@ -400,7 +375,7 @@ class HeatmapView(ExerciseView):
             self._make_png(heatmap)
 
     def _make_png(self, heatmap: hm.Heatmap) -> None:
-        image = hm.render_png(heatmap, self._content)
+        image = heatmap_png.render_png(heatmap, self._content)
         self.download.value = download_link(
             image.png, "risiko-heatmap.png", "image/png", "Hent heatmappet som billede (PNG)"
         )
@@ -435,7 +410,7 @@ class HeatmapView(ExerciseView):
             self._filled_from["domain"] = item.domain
         self.catalogue_info.value = (
             f'<div class="aiskole-catalogue-info"><p>{escape(item.description)}</p>'
-            f"<p>{hm.source_line(item)}</p></div>"
+            f"<p>{render('exercises/heatmap/source_line.html.j2', record=item)}</p></div>"
             if item.sources
             else f'<div class="aiskole-catalogue-info"><p>{escape(item.description)}</p></div>'
         )
@@ -525,16 +500,13 @@ class HeatmapView(ExerciseView):
             raise
         code = normalise_workshop_code(self.workshop_code.value)
         heatmap = self.heatmap()
-        answers = {"scale": heatmap.scale, "risks": [r.to_dict() for r in heatmap.risks]}
-        result = heatmap.to_dict()
+        model = hm.HeatmapSubmission.of(heatmap)
         store = self.store()
         updated = False
         if self.saved_id is not None and code == self._saved_code:
-            updated = store.update_submission(self.saved_id, answers=answers, result=result)
+            updated = store.replace(self.saved_id, model)
         if not updated:
-            self.saved_id = store.add_submission(
-                "heatmap", answers=answers, result=result, workshop_code=code
-            )
+            self.saved_id = store.save(model, workshop_code=code)
             self._saved_code = code
         message = (
             f"Heatmappet er opdateret (nr. {self.saved_id})."

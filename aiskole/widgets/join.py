@@ -9,7 +9,6 @@ and a participant who answers again replaces their earlier answer in the present
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import os
 import threading
@@ -20,32 +19,16 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from aiskole import preheat
+from aiskole import exercises, live, preheat
 from aiskole import workshop as ws
-from aiskole.store import BoundStore, Store, StoreError, Workshop, open_store
+from aiskole.errors import StoreError
+from aiskole.store import BoundStore, Store, Workshop, open_store
 from aiskole.widgets.base import ExerciseView, run_on_enter_or_click
 
 log = logging.getLogger(__name__)
 
-#: Exercises a presenter can put in play: name -> (Danish label, module, view class). Imported on demand so a
-#: phone gets its first widget without waiting for matplotlib and friends.
-EXERCISES: dict[str, tuple[str, str, str]] = {
-    "poll": ("Afstemning", "aiskole.widgets.poll", "PollView"),  # with in_workshop=True, see VIEW_OPTIONS
-    "quiz": ("Quiz", "aiskole.widgets.quiz", "QuizView"),
-    "dpia": ("Mini-DPIA", "aiskole.widgets.dpia", "DpiaView"),
-    "heatmap": ("Risiko-heatmap", "aiskole.widgets.heatmap", "HeatmapView"),
-    "canvas": ("Use-case-canvas", "aiskole.widgets.canvas", "CanvasView"),
-}
-
 #: Extra constructor options per exercise inside a workshop.
 VIEW_OPTIONS: dict[str, dict] = {"poll": {"in_workshop": True}}
-
-JOIN_CSS = """
-.aiskole-join-code input { font-size: 28px !important; letter-spacing: 0.2em; text-transform: uppercase;
-  height: 52px; }
-.aiskole-join-banner { background: #eef3fb; border-left: 6px solid #1a5fb4; padding: 8px 12px; margin: 8px 0; }
-.aiskole-waiting { font-size: 1.15em; padding: 16px 0; }
-"""
 
 
 def _code_in(query: str | None) -> str | None:
@@ -118,7 +101,7 @@ class JoinView(ExerciseView):
         *,
         poll_seconds: float = 2.0,
     ) -> None:
-        super().__init__(store_factory, extra_css=JOIN_CSS)
+        super().__init__(store_factory, stylesheets=("join",))
         #: Random and anonymous: it only ties a participant's answers together so a new answer replaces the old.
         self.participant = str(uuid.uuid4())
         self.poll_seconds = poll_seconds
@@ -204,7 +187,7 @@ class JoinView(ExerciseView):
 
     def _show(self, active: str | None) -> None:
         self.active = active
-        if active not in EXERCISES:
+        if active not in live.LIVE_EXERCISES:
             self.exercise_view = None
             self.area.children = [
                 w.HTML(
@@ -214,8 +197,9 @@ class JoinView(ExerciseView):
             ]
             return
         if active not in self._views:
-            _label, module, cls = EXERCISES[active]
-            view_class = getattr(importlib.import_module(module), cls)
+            # Imported on demand (the registry names the view): a phone gets its first widget without waiting
+            # for matplotlib and friends, which only some exercises need.
+            view_class = exercises.get(active).view_class()
             bound = BoundStore(self.store(), workshop_code=self.workshop.code, participant=self.participant)
             self._views[active] = view_class(
                 store_factory=lambda: bound, workshop_code=self.workshop.code, **VIEW_OPTIONS.get(active, {})

@@ -14,9 +14,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from aiskole import kpi
-from aiskole.html import sources_html
-from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole import l10n
+from aiskole.exercises import kpi
+from aiskole.render import charts, render
+from aiskole.store import Store, open_store
 from aiskole.widgets.base import ExerciseView
 
 #: A worked example so that the result shows at once: a task of 12 minutes, 4,000 cases a year.
@@ -45,39 +46,6 @@ DEFAULTS: dict[str, dict[str, str]] = {
 }
 
 KPI_FIELDS = {"baseline": "Udgangspunkt før", "target": "Mål", "measured": "Målt efter"}
-
-CSS = """
-.aiskole-scenarios { gap: 10px 12px; }
-.aiskole-scenario.aiskole-invalid { border: 2px solid #b3261e; background: #fdf0ef; }
-.aiskole-scenario { flex: 1 1 210px; min-width: 0; border: 1px solid #c9c9c9; border-radius: 6px;
-  padding: 4px 10px 10px; }
-.aiskole-field.widget-text, .aiskole-field.widget-dropdown { flex-wrap: wrap; height: auto; width: 100%;
-  max-width: 100%; margin: 4px 0; }
-.aiskole-field > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left;
-  white-space: normal; line-height: 1.3; height: auto; margin: 4px 0 2px; }
-.aiskole-field > input, .aiskole-field > select { flex: 1 1 auto; min-width: 0; max-width: 100%;
-  min-height: 40px; height: 40px; }
-.aiskole-choice .widget-radio-box label { display: flex; align-items: center; white-space: normal; height: auto;
-  min-height: 44px; line-height: 1.3; font-size: 16px; padding: 2px 0; }
-.aiskole-choice .widget-radio-box input { float: none; flex: none; order: -1; width: 22px; height: 22px; margin: 0 10px 0 1px; }
-.aiskole-choice { width: 100%; max-width: 100%; height: auto; }
-.aiskole-buttons { flex-wrap: wrap; gap: 8px; margin: 8px 0; }
-.aiskole-table { border-collapse: collapse; width: 100%; margin: 8px 0; font-variant-numeric: tabular-nums; }
-.aiskole-table caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
-.aiskole-table th, .aiskole-table td { border-bottom: 1px solid #d0d0d0; padding: 6px 8px; text-align: right; }
-.aiskole-table th:first-child { text-align: left; }
-.aiskole-chart { display: block; width: 100%; max-width: 440px; height: auto; margin: 6px 0; }
-.aiskole-key { background: #eef4fb; border-left: 4px solid #1a5fb4; padding: 8px 10px; margin: 8px 0; }
-.aiskole-warning { background: #fff3c4; color: #4a3700; border-left: 4px solid #5c4400; padding: 8px 10px;
-  margin: 8px 0; }
-.aiskole-warning strong, .aiskole-key strong { font-weight: 700; }
-.aiskole-meter { background: #f0f0f0; border: 1px solid #777; border-radius: 4px; height: 20px; max-width: 420px;
-  margin: 4px 0; overflow: hidden; }
-.aiskole-meter > span { display: block; height: 100%; background: #0072B2; }
-.aiskole details { margin: 6px 0; }
-.aiskole summary { cursor: pointer; font-weight: 600; min-height: 32px; }
-.aiskole-formula { font-size: 0.95em; }
-"""
 
 
 def _field(description: str, value: str = "", placeholder: str = "") -> w.Text:
@@ -117,7 +85,7 @@ class KpiView(ExerciseView):
         content: kpi.KpiContent | None = None,
         workshop_code: str | None = None,
     ) -> None:
-        super().__init__(store_factory, extra_css=CSS)
+        super().__init__(store_factory, stylesheets=("kpi",))
         self._content = content or kpi.load_kpi()
         c = self._content
         self.saved_id: int | None = None
@@ -226,8 +194,8 @@ class KpiView(ExerciseView):
         c = self._content
         return (
             "<details><summary>Sådan regner vi</summary>"
-            f"<p>{escape(c.method.text)}</p>{sources_html(c.sources_for(c.method.sources))}"
-            f"<p>{escape(c.national_target.text)}</p>{sources_html(c.sources_for(c.national_target.sources))}"
+            f"<p>{escape(c.method.text)}</p>{render_sources(c.sources_for(c.method.sources))}"
+            f"<p>{escape(c.national_target.text)}</p>{render_sources(c.sources_for(c.national_target.sources))}"
             "</details>"
         )
 
@@ -235,12 +203,12 @@ class KpiView(ExerciseView):
         return (
             f"<p><strong>Valgt: {escape(d.label)}.</strong> {escape(d.explanation)}</p>"
             f'<p class="aiskole-basis"><strong>Forbehold:</strong> {escape(d.caveat)}</p>'
-            f"{sources_html(self._content.sources_for(d.sources))}"
+            f"{render_sources(self._content.sources_for(d.sources))}"
         )
 
     def _result_html(self, e: kpi.Estimate) -> str:
         c = self._content
-        fmt = kpi.format_number
+        fmt = l10n.number
         rows = "".join(
             f'<tr><th scope="row">{escape(s.label)}</th><td>{fmt(s.hours)}</td><td>{fmt(s.aarsvaerk, 2)}</td></tr>'
             for s in e.scenarios
@@ -270,14 +238,14 @@ class KpiView(ExerciseView):
             )
         for note in e.notes:
             parts.append(f'<p class="aiskole-warning"><strong>Bemærk:</strong> {escape(note)}</p>')
-        parts.append(_img(kpi.chart_png(e), kpi.chart_alt_text(e)))
+        parts.append(_img(charts.hours_png(e), charts.hours_alt_text(e)))
         parts.append(
             f'<div class="aiskole-key"><p><strong>Husk:</strong> {escape(c.redeployment.text)}</p>'
-            f"{sources_html(c.sources_for(c.redeployment.sources))}</div>"
+            f"{render_sources(c.sources_for(c.redeployment.sources))}</div>"
         )
         parts.append(
             f'<div class="aiskole-claim"><p>{escape(c.caution.text)}</p>'
-            f"{sources_html(c.sources_for(c.caution.sources))}</div>"
+            f"{render_sources(c.sources_for(c.caution.sources))}</div>"
         )
         return "".join(parts)
 
@@ -289,7 +257,7 @@ class KpiView(ExerciseView):
         return (
             f"<p><strong>{escape(k.name)}</strong> ({escape(k.unit)}): {escape(k.definition)}</p>"
             f'<p class="aiskole-basis">Udgangspunkt: {escape(k.baseline)}<br>Formel: {escape(k.formula)}</p>'
-            f"{sources_html(self._content.sources_for(k.sources))}"
+            f"{render_sources(self._content.sources_for(k.sources))}"
         )
 
     @staticmethod
@@ -312,7 +280,7 @@ class KpiView(ExerciseView):
         """Set scenario fields programmatically (tests, examples); numbers are shown in Danish format."""
         for sid, row in values.items():
             for key, value in row.items():
-                text = value if isinstance(value, str) else kpi.format_number(value, 2, trim=True)
+                text = value if isinstance(value, str) else l10n.number(value, 2, trim=True)
                 self.fields[sid][key].value = text
 
     def fields_values(self, scenario_id: str) -> dict[str, str]:
@@ -391,21 +359,11 @@ class KpiView(ExerciseView):
         estimate = self._estimate()
         estimate.require_order()
         kpi_result = self._kpi()
-        code = normalise_workshop_code(self.workshop_code.value)
-        answers = {
-            "scenarios": {s.id: s.inputs.to_dict() for s in estimate.scenarios},
-            "denominator": estimate.denominator.id,
-            "kpi": None
-            if kpi_result is None
-            else {
-                "id": kpi_result.kpi.id,
-                "baseline": kpi_result.baseline,
-                "target": kpi_result.target,
-                "measured": kpi_result.measured,
-            },
-        }
-        result = {**estimate.to_dict(), "kpi": None if kpi_result is None else kpi_result.to_dict()}
-        submission_id = self.store().add_submission("kpi", answers=answers, result=result, workshop_code=code)
+        submission_id = self.save_model(kpi.KpiSubmission.of(estimate, kpi_result), self.workshop_code.value)
         self.saved_id = submission_id
         self.set_status(f"Gemt som beregning nr. {submission_id}. Dine tal står stadig på skærmen.")
         return submission_id
+
+
+def render_sources(sources) -> str:
+    return render("partials/sources.html.j2", sources=sources)

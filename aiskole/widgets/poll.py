@@ -14,31 +14,12 @@ from html import escape
 
 import ipywidgets as w
 
-from aiskole import poll
+from aiskole import l10n
+from aiskole.exercises import poll
+from aiskole.exercises.base import read_all
+from aiskole.render import charts
 from aiskole.store import Store, normalise_workshop_code, open_store
 from aiskole.widgets.base import ExerciseView
-
-CSS = """
-.aiskole-poll-options .widget-radio-box { gap: 2px; }
-.aiskole-poll-options .widget-radio-box label { display: flex; align-items: center; font-size: 17px;
-  min-height: 44px; height: auto; white-space: normal; line-height: 1.3; padding: 2px 0; }
-.aiskole-poll-options .widget-radio-box input { float: none; flex: none; order: -1; width: 22px; height: 22px;
-  margin: 0 10px 0 1px; }
-.aiskole-poll-options { width: 100%; max-width: 100%; height: auto; }
-.aiskole-field.widget-text { flex-wrap: wrap; height: auto; width: 100%; max-width: 100%; margin: 4px 0; }
-.aiskole-field > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left;
-  white-space: normal; line-height: 1.3; height: auto; margin: 4px 0 2px; }
-.aiskole-field > input { flex: 1 1 auto; min-width: 0; max-width: 100%; min-height: 40px; height: 40px; }
-.aiskole-buttons { flex-wrap: wrap; gap: 8px; margin: 8px 0; }
-.aiskole-table { border-collapse: collapse; width: 100%; margin: 8px 0; font-variant-numeric: tabular-nums; }
-.aiskole-table caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
-.aiskole-table th, .aiskole-table td { border-bottom: 1px solid #d0d0d0; padding: 6px 8px; text-align: right; }
-.aiskole-table th:first-child { text-align: left; }
-.aiskole-chart { display: block; width: 100%; max-width: 440px; height: auto; margin: 6px 0; }
-.aiskole-words { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 6px; }
-.aiskole-words li { background: #eef4fb; border: 1px solid #1a5fb4; border-radius: 14px; padding: 2px 10px;
-  overflow-wrap: anywhere; }
-"""
 
 
 def _prewarm_chart() -> None:
@@ -81,7 +62,7 @@ class PollView(ExerciseView):
         *,
         in_workshop: bool = False,
     ) -> None:
-        super().__init__(store_factory, extra_css=CSS)
+        super().__init__(store_factory, stylesheets=("poll",))
         self._content = content or poll.load_poll()
         c = self._content
         self.saved_id: int | None = None
@@ -172,9 +153,7 @@ class PollView(ExerciseView):
         if self._code_problem:
             raise ValueError(self._code_problem)
         vote = poll.make_vote(self.answer.value, self.word.value, content=self._content)
-        submission_id = self.store().add_submission(
-            "poll", answers=vote.answers_dict(), result=vote.result_dict(), workshop_code=self.workshop_code
-        )
+        submission_id = self.store().save(vote, workshop_code=self.workshop_code)
         self.saved_id = submission_id
         if self.in_workshop:
             self.set_status(
@@ -189,7 +168,8 @@ class PollView(ExerciseView):
     def show_results(self, _button=None) -> poll.PollResults:
         """Load the poll answers (this workshop's, or all) and show the chart, the table and the words."""
         rows = self.store().list_submissions(exercise="poll", workshop_code=self.workshop_code)
-        self.results = poll.aggregate(r.answers for r in rows)
+        stored, unreadable = read_all(poll.PollSubmission, rows)
+        self.results = poll.results((s.model for s in stored), unreadable)
         self.output.value = self._results_html(self.results)
         return self.results
 
@@ -200,8 +180,8 @@ class PollView(ExerciseView):
         scope = f"workshop {escape(self.workshop_code)}" if self.workshop_code else "alle afstemninger"
         if r.n == 0:
             return f"<h3>Resultater ({scope})</h3><p>Der er ingen svar endnu.</p>"
-        png = base64.b64encode(poll.chart_png(r, c)).decode("ascii")
-        alt = poll.chart_alt_text(r, c)
+        png = base64.b64encode(charts.poll_png(r, c)).decode("ascii")
+        alt = charts.poll_alt_text(r, c)
         rows = "".join(
             f'<tr><th scope="row">{a.value} – {escape(a.label)}</th><td>{r.counts[a.value]}</td>'
             f"<td>{round(100 * r.counts[a.value] / r.n)} %</td></tr>"
@@ -221,7 +201,7 @@ class PollView(ExerciseView):
         )
         return (
             f"<h3>Resultater ({scope})</h3>"
-            f"<p><strong>{r.n} svar</strong> · gennemsnit {poll.format_mean(r.mean)} på en skala fra 1 til 5</p>"
+            f"<p><strong>{r.n} svar</strong> · gennemsnit {l10n.mean(r.mean)} på en skala fra 1 til 5</p>"
             f'<img class="aiskole-chart" src="data:image/png;base64,{png}" alt="{escape(alt)}">'
             f"{table}<h4>Ordene</h4>{words}"
         )

@@ -25,9 +25,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from aiskole import live
+from aiskole import exercises, live
+from aiskole.errors import StoreError
+from aiskole.exercises.base import LiveResult, normalise_text
+from aiskole.render.live import STYLESHEETS, live_html
 from aiskole.settings import Settings, get_settings
-from aiskole.store import Store, StoreError, open_store
+from aiskole.store import Store, open_store
 from aiskole.widgets.base import ExerciseView, run_on_enter_or_click
 from aiskole.workshop import WorkshopState, join_url, normalise_code, qr_svg
 
@@ -44,46 +47,6 @@ OFFLINE = (
 )
 BACK_ONLINE = "Forbindelsen til databasen er tilbage. Resultaterne opdateres igen."
 NOT_UPDATED = "Resultaterne kunne ikke opdateres. Der prøves igen af sig selv."
-
-CSS = """
-/* Voilà's page is 820 px wide; a projector screen uses the full width. Lumino has already laid the page out
-   (inline left/width) when this stylesheet arrives, hence !important. */
-#rendered_cells:has(.aiskole-wide) { max-width: none; width: 100% !important; left: 0 !important;
-  padding: 8px 24px 32px; }
-.aiskole.aiskole-wide { max-width: none; }
-.aiskole-presenter-setup { flex-wrap: wrap; gap: 8px 16px; align-items: flex-end; margin: 8px 0; }
-.aiskole-presenter-setup .widget-text input, .aiskole-presenter-setup select { min-height: 40px; }
-.aiskole-presenter-controls { flex-wrap: wrap; gap: 8px 24px; align-items: center; margin: 4px 0 12px;
-  padding: 8px 0; border-bottom: 2px solid #d0d0d0; }
-.aiskole-presenter-controls .widget-toggle-buttons .widget-toggle-button { min-height: 44px; font-size: 17px;
-  width: auto; padding: 0 16px; }
-.aiskole-presenter-controls .widget-toggle-buttons .mod-active { font-weight: 700; }
-.aiskole-presenter-main { display: flex; flex-wrap: wrap; gap: 24px 40px; align-items: flex-start; width: 100%; }
-.aiskole-presenter-join { flex: 0 0 420px; max-width: 100%; }
-.aiskole-presenter-results { flex: 1 1 560px; min-width: 0; }
-.aiskole-join { text-align: center; border: 3px solid #1b1b1b; border-radius: 12px; padding: 16px; }
-.aiskole-presenter-title { font-size: 20px; font-weight: 700; margin: 0; overflow-wrap: anywhere; }
-.aiskole-join-lead { font-size: 32px; font-weight: 700; margin: 0 0 4px; }
-.aiskole-join-qr svg { display: block; width: 250px; max-width: 100%; height: auto; margin: 8px auto 0; }
-.aiskole-join-step { font-size: 22px; margin: 8px 0 0; }
-.aiskole-join-url { font-size: 22px; font-weight: 700; overflow-wrap: anywhere; margin: 2px 0 0; }
-.aiskole-join-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 84px;
-  font-weight: 800; letter-spacing: 0.04em; line-height: 1.05; margin: 4px 0 0; white-space: nowrap; }
-.aiskole-presenter-noexercise { font-size: 34px; margin: 24px 0; }
-.aiskole-moderation { border: 2px dashed #5c4400; border-radius: 8px; padding: 8px 12px; margin: 12px 0;
-  background: #fffbe8; }
-.aiskole-moderation-row { align-items: center; gap: 12px; flex-wrap: wrap; border-bottom: 1px solid #e2d9a8;
-  padding: 4px 0; }
-.aiskole-moderation-word { font-size: 20px; overflow-wrap: anywhere; }
-.aiskole-presenter-close { flex-wrap: wrap; gap: 8px 16px; align-items: center; margin: 24px 0 8px; }
-.aiskole-confirm { border: 3px solid #7a1d14; background: #fbe3e0; border-radius: 8px; padding: 8px 12px;
-  flex-wrap: wrap; gap: 8px 16px; align-items: center; }
-.aiskole-info .aiskole-live { font-size: 32px; }
-.aiskole-info .aiskole-live h2 { font-size: 52px; }
-.aiskole-info .aiskole-live-number { font-size: 110px; }
-.aiskole-info-head { font-size: 26px; color: #333; margin: 0 0 8px; }
-.aiskole-info-foot { font-size: 22px; color: #333; margin: 16px 0 0; }
-"""
 
 
 def _box(children: list[w.Widget], css_class: str, *, vertical: bool = False) -> w.Box:
@@ -109,7 +72,7 @@ class _Job:
 class _Outcome:
     html: str
     pending: tuple[tuple[str, int], ...]
-    result: live.LiveResult | None
+    result: LiveResult | None
 
 
 class _LiveRefresh:
@@ -205,7 +168,7 @@ class _LiveView(ExerciseView):
 
 # --- the presenter -----------------------------------------------------------------------------------------
 
-EXERCISE_OPTIONS = [("Ingen", ""), *((name, code) for code, name in live.EXERCISE_NAMES.items())]
+EXERCISE_OPTIONS = [("Ingen", ""), *((e.title, e.name) for e in exercises.LIVE)]
 _TEXTS = {"poll": "ord", "canvas": "titler"}
 
 
@@ -233,12 +196,12 @@ class PresenterView(_LiveView):
         interval: float = REFRESH_SECONDS,
         live_refresh: bool = True,
     ) -> None:
-        super().__init__(store_factory, extra_css=live.LIVE_CSS + CSS)
+        super().__init__(store_factory, stylesheets=(*STYLESHEETS, "presenter"))
         self._settings = settings or get_settings()
         self.code: str | None = None
         self.title: str | None = None
         self.state = WorkshopState()
-        self.result: live.LiveResult | None = None
+        self.result: LiveResult | None = None
         self.pending: tuple[tuple[str, int], ...] = ()
         self._syncing = False
 
@@ -442,7 +405,7 @@ class PresenterView(_LiveView):
     def _sync_controls(self) -> None:
         self._syncing = True
         try:
-            self.exercise.value = self.state.active if self.state.active in live.EXERCISE_NAMES else ""
+            self.exercise.value = self.state.active if self.state.active in live.LIVE_EXERCISES else ""
             self.reveal.value = self.state.revealed
             self._label_reveal()
         finally:
@@ -487,7 +450,7 @@ class PresenterView(_LiveView):
 
     def approve(self, text: str) -> None:
         """Approve a participant's word (or canvas title): from now on it may be shown."""
-        key = live.normalise_text(text)
+        key = normalise_text(text)
         if key is None or key in self.state.approved_words:
             return
         self._save_state(approved_words=(*self.state.approved_words, key))
@@ -530,7 +493,7 @@ class PresenterView(_LiveView):
         return _Job(self.code, self.state.active, self.state)
 
     def _compute(self, job: _Job) -> _Outcome:
-        if job.active not in live.EXERCISE_NAMES:
+        if job.active not in live.LIVE_EXERCISES:
             html = (
                 '<p class="aiskole-presenter-noexercise">Ingen øvelse er i spil lige nu. '
                 "Deltagerne kan allerede gå ind med koden.</p>"
@@ -540,7 +503,7 @@ class PresenterView(_LiveView):
             return _Outcome(html, (), None)
         rows = self.store().list_submissions(exercise=job.active, workshop_code=job.code)
         result = live.aggregate(job.active, rows, job.state)
-        return _Outcome(live.render_html(result, job.state.revealed), result.pending, result)
+        return _Outcome(live_html(result, job.state.revealed), result.pending, result)
 
     def _apply(self, job: _Job, outcome: _Outcome) -> bool:
         self._succeeded()
@@ -597,7 +560,7 @@ class InfoScreenView(_LiveView):
         live_refresh: bool = True,
         code: str | None = None,
     ) -> None:
-        super().__init__(store_factory, extra_css=live.LIVE_CSS + CSS)
+        super().__init__(store_factory, stylesheets=(*STYLESHEETS, "presenter"))
         self.seconds = seconds
         self.code: str | None = None
         self.current: str | None = None
@@ -712,12 +675,12 @@ class InfoScreenView(_LiveView):
         state = WorkshopState.from_dict(workshop.state)
         result = live.aggregate(exercise, rows, state)
         foot = (
-            f'<p class="aiskole-info-foot">{escape(live.EXERCISE_NAMES[exercise])} · {index + 1} af '
+            f'<p class="aiskole-info-foot">{escape(exercises.get(exercise).title)} · {index + 1} af '
             f"{len(available)} · skifter hvert {int(self.seconds)}. sekund</p>"
             if len(available) > 1
             else ""
         )
-        return _InfoOutcome(exercise, title + live.render_html(result, revealed=True) + foot)
+        return _InfoOutcome(exercise, title + live_html(result, revealed=True) + foot)
 
     def _apply(self, job: _InfoJob, outcome: _InfoOutcome) -> bool:
         self._succeeded()

@@ -14,54 +14,24 @@ from html import escape
 import ipywidgets as w
 
 from aiskole import llm
-from aiskole.html import sources_html, verdict_badge
-from aiskole.prompt import (
+from aiskole.exercises.prompt import (
     MAX_CHARS,
-    Finding,
     PromptContent,
+    PromptSubmission,
     Review,
-    count_kinds,
-    findings_summary,
-    highlight_html,
     load_prompts,
     review,
-    scan,
     validate_prompt,
 )
+from aiskole.pii import Finding, findings_summary, scan, segments
+from aiskole.render import render
 from aiskole.settings import Settings, get_settings
-from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole.store import Store, open_store
 from aiskole.widgets.base import ExerciseView, workshop_code_field
 
 #: Review levels drawn with the kit's verdict badges (colour, symbol and label together).
 LEVEL_BADGE = {"stærk": "none", "god": "grey", "svag": "full"}
 
-CSS = """
-.aiskole-prompt-area textarea { min-height: 11em; font-size: 16px; line-height: 1.4; font-family: inherit; }
-.aiskole-prompt-view { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid #b8b8b8;
-  border-radius: 4px; padding: 8px 10px; background: #fff; margin: 6px 0; }
-.aiskole-find { background: #fff3c4; color: #3d2e00; border: 1px solid #5c4400; border-radius: 3px;
-  padding: 0 3px; }
-.aiskole-find-cpr, .aiskole-find-cvr, .aiskole-find-email, .aiskole-find-phone {
-  background: #fbe3d6; color: #5c2200; border-color: #7a2e00; }
-.aiskole-find-label { font-weight: 700; font-size: 0.85em; }
-.aiskole-find-alert { color: #7a1d14; background: #fbe3e0; padding: 8px 10px; border-radius: 4px; }
-.aiskole-details summary { cursor: pointer; font-weight: 600; color: #1a5fb4; min-height: 32px;
-  padding: 4px 0; }
-.aiskole-findings { padding-left: 1.2em; margin: 4px 0; }
-.aiskole-findings li { margin: 4px 0; }
-.aiskole-crit { border-left: 4px solid #c9c9c9; padding: 4px 0 4px 10px; margin: 8px 0; }
-.aiskole-crit-met { border-left-color: #0b3d5c; }
-.aiskole-crit-missing { border-left-color: #b35c00; background: #fff8f0; }
-.aiskole-crit-state { font-weight: 700; }
-.aiskole-crit-letter { display: inline-block; min-width: 1.6em; text-align: center; font-weight: 700;
-  border: 1px solid #555; border-radius: 3px; margin-right: 6px; }
-.aiskole-section { border-top: 2px solid #ddd; margin-top: 18px; padding-top: 2px; }
-.aiskole-counter { font-size: 0.92em; color: #333; }
-.aiskole-counter-over { color: #7a1d14; font-weight: 700; }
-.aiskole-gallery-label { font-weight: 700; margin-top: 8px; }
-.aiskole-answer { border-left: 4px solid #1a5fb4; padding: 2px 0 2px 10px; margin: 8px 0; }
-.aiskole-note { font-size: 0.95em; color: #333; }
-"""
 
 CRITERION_STATE = {True: ("✓", "Opfyldt"), False: ("✗", "Mangler")}
 
@@ -88,7 +58,7 @@ class PromptLabView(ExerciseView):
         settings: Settings | None = None,
         workshop_code: str | None = None,
     ) -> None:
-        super().__init__(store_factory, extra_css=CSS)
+        super().__init__(store_factory, stylesheets=("prompt",))
         self._content = content or load_prompts()
         self._settings = settings or get_settings()
         self.saved_id: int | None = None
@@ -207,7 +177,7 @@ class PromptLabView(ExerciseView):
         self.task_info.value = (
             f"<p>{escape(task.description)}</p>"
             f'<p class="aiskole-note"><strong>Tip:</strong> {escape(task.tip)}</p>'
-            + (sources_html(self._content.sources_for(task.sources)) if task.sources else "")
+            + (render_sources(self._content.sources_for(task.sources)) if task.sources else "")
         )
         if self.last_review is not None:
             self.result.value = ""  # the feedback was for another task
@@ -255,7 +225,7 @@ class PromptLabView(ExerciseView):
         about = "".join(
             f"<p><strong>{escape(self._content.findings[b].name)}:</strong> "
             f"{escape(self._content.findings[b].why)}</p>"
-            f"{sources_html(self._content.sources_for(self._content.findings[b].sources))}"
+            f"{render_sources(self._content.sources_for(self._content.findings[b].sources))}"
             for b in bases
         )
         return (
@@ -264,8 +234,8 @@ class PromptLabView(ExerciseView):
             f"Fundet: {escape(findings_summary(findings))}. "
             "Erstat personoplysningerne med pladsholdere, før du bruger prompten.</p>"
             "<p>Her er de markeret i din prompt:</p>"
-            f"{highlight_html(text, findings)}"
-            f'<ul class="aiskole-findings">{items}</ul>'
+            + render("exercises/prompt/highlight.html.j2", parts=segments(text, findings))
+            + f'<ul class="aiskole-findings">{items}</ul>'
             '<details class="aiskole-details"><summary>Hvorfor må det ikke stå i en prompt? (kilder)</summary>'
             f"{about}</details>"
             f'<p class="aiskole-note">{escape(self._content.scan_note)}</p></div>'
@@ -274,7 +244,9 @@ class PromptLabView(ExerciseView):
     def _review_html(self, result: Review) -> str:
         parts = [
             '<div class="aiskole-section"><h3>Sådan er prompten bygget op</h3>',
-            verdict_badge(LEVEL_BADGE[result.level], f"{result.label}: {result.score} af {result.max_score}"),
+            render_verdict(
+                LEVEL_BADGE[result.level], f"{result.label}: {result.score} af {result.max_score}"
+            ),
             f"<p>{escape(result.summary)}</p>",
         ]
         for c in result.criteria:
@@ -295,7 +267,7 @@ class PromptLabView(ExerciseView):
         keys = sorted(
             {k for c in self._content.criteria for k in c.sources}, key=list(self._content.sources).index
         )
-        parts.append(f"<p>Kilder til kriterierne:</p>{sources_html(self._content.sources_for(keys))}</div>")
+        parts.append(f"<p>Kilder til kriterierne:</p>{render_sources(self._content.sources_for(keys))}</div>")
         return "".join(parts)
 
     # -- actions -------------------------------------------------------------------------------------
@@ -349,17 +321,18 @@ class PromptLabView(ExerciseView):
 
     def save(self) -> int:
         """Check the prompt and store task, rubric result and finding counts. Never the prompt text."""
-        code = normalise_workshop_code(self.workshop_code.value)
         result, findings = self.check()
-        counts = count_kinds(findings)
-        submission_id = self.store().add_submission(
-            "prompt",
-            answers={"task": result.task},
-            result={**result.to_dict(), "findings": counts, "finding_kinds": list(counts)},
-            workshop_code=code,
-        )
+        submission_id = self.save_model(PromptSubmission.of(result, findings), self.workshop_code.value)
         self.saved_id = submission_id
         self.set_status(
             f"Gemt som nr. {submission_id}: opgavetype, vurdering og antal fund. Selve prompten er ikke gemt."
         )
         return submission_id
+
+
+def render_sources(sources) -> str:
+    return render("partials/sources.html.j2", sources=sources)
+
+
+def render_verdict(verdict: str, label: str) -> str:
+    return render("exercises/dpia/verdict.html.j2", verdict=verdict, label=label)

@@ -14,36 +14,15 @@ from html import escape
 
 import ipywidgets as w
 
-from aiskole import quiz
-from aiskole.store import Store, normalise_workshop_code, open_store
+from aiskole.exercises import quiz
+from aiskole.exercises.quiz import QuizSubmission
+from aiskole.store import Store, open_store
 from aiskole.widgets.base import ExerciseView, workshop_code_field
 
 
 def _auto() -> w.Layout:
     """A fresh auto-width layout (a Layout must not be shared: hiding one widget would hide all)."""
     return w.Layout(width="auto", max_width="100%")
-
-
-QUIZ_CSS = """
-.aiskole-quiz-options .widget-radio-box { gap: 8px; }
-.aiskole-quiz-options .widget-radio-box label { display: flex; align-items: center; white-space: normal;
-  height: auto; min-height: 48px; line-height: 1.35; padding: 8px 10px; border: 1px solid #8f8f8f;
-  border-radius: 6px; font-size: 16px; color: #1f1f1f; cursor: pointer; }
-.aiskole-quiz-options .widget-radio-box input { order: -1; float: none; flex: 0 0 auto; width: 22px; height: 22px;
-  margin: 0 12px 0 0; }
-.aiskole-quiz-options .widget-radio-box label:has(input:checked) { border: 2px solid #1a5fb4;
-  background: #eef4fb; }
-.aiskole-quiz-options.aiskole-locked .widget-radio-box label { cursor: default; }
-.aiskole-feedback { font-size: 1.1em; font-weight: 700; padding: 8px 12px; border-radius: 6px; margin: 8px 0 4px; }
-.aiskole-feedback-right { background: #d9ecf7; color: #0b3d5c; border: 2px solid #0b3d5c; }
-.aiskole-feedback-wrong { background: #fbe3d6; color: #7a2e00; border: 2px solid #7a2e00; }
-.aiskole-score { font-size: 1.3em; font-weight: 700; }
-.aiskole-quiz-topic-score { margin: 2px 0; }
-.aiskole-quiz-review { padding-left: 1.4em; }
-.aiskole-quiz-review li { margin: 8px 0; }
-.aiskole-quiz-label { font-weight: 600; margin-top: 6px; }
-.aiskole-buttons { flex-wrap: wrap; gap: 6px 10px; }
-"""
 
 
 def _feedback_html(result: quiz.QuestionResult) -> str:
@@ -83,7 +62,7 @@ class QuizView(ExerciseView):
         workshop_code: str | None = None,
         questions: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(store_factory, extra_css=QUIZ_CSS)
+        super().__init__(store_factory, stylesheets=("quiz",))
         self._content = content or quiz.load_quiz()
         # A lesson's own short quiz: these question ids, in this order, and no choice of topic.
         self._fixed = None if questions is None else [self._content.question(i) for i in questions]
@@ -305,13 +284,8 @@ class QuizView(ExerciseView):
         if self.saved_id is not None:
             self.set_status(f"Dit resultat er allerede gemt som nr. {self.saved_id}.")
             return self.saved_id
-        code = normalise_workshop_code(self.workshop_code.value)
-        submission_id = self.store().add_submission(
-            "quiz",
-            answers={"topic": self.topic.value, "choices": dict(self._answers)},
-            result=self.result.to_dict(),
-            workshop_code=code,
-        )
+        model = QuizSubmission.of(self.topic.value, self._answers, self.result)
+        submission_id = self.save_model(model, self.workshop_code.value)
         self.saved_id = submission_id
         self.set_status(f"Dit resultat er gemt som nr. {submission_id} – anonymt, uden navn.")
         return submission_id

@@ -14,37 +14,16 @@ from html import escape
 
 import ipywidgets as w
 
-from aiskole import storybank
+from aiskole.exercises import story as storybank
+from aiskole.exercises.base import read, read_all
+from aiskole.render import markdown as md
 from aiskole.store import Store, normalise_workshop_code, open_store
 from aiskole.widgets.base import ExerciseView, download_link
-
-EXERCISE = "story"
 
 
 def _auto() -> w.Layout:
     """A fresh auto-width layout (never shared between widgets)."""
     return w.Layout(width="auto", max_width="100%")
-
-
-STORYBANK_CSS = """
-.aiskole-story { border-left: 4px solid #1a5fb4; padding: 4px 0 8px 10px; margin: 12px 0 4px; }
-.aiskole-story blockquote { margin: 0 0 4px; font-style: italic; white-space: pre-line; }
-.aiskole-story-by { font-size: 0.95em; color: #333; }
-.aiskole-consent-text { background: #f3f3f3; padding: 8px 10px; border-radius: 4px; margin: 4px 0; }
-.aiskole-hint { font-size: 0.95em; }
-.aiskole-counter { font-size: 0.9em; color: #444; }
-.aiskole-confirm { background: #fff3c4; color: #5c4400; border: 2px solid #5c4400; padding: 8px 10px;
-  border-radius: 6px; margin: 6px 0; }
-.aiskole-field-label { font-weight: 600; margin: 10px 0 2px; }
-.aiskole .aiskole-storybank-quote textarea { min-height: 110px; }
-.aiskole-buttons { flex-wrap: wrap; gap: 6px 10px; }
-.aiskole-consent-check label.widget-label-basic { white-space: normal; }
-.aiskole-consent-check input { width: 22px; height: 22px; min-width: 22px; margin-right: 8px; }
-.aiskole .aiskole-consent-check { height: auto; min-height: 44px; align-items: center; margin: 4px 0; }
-.aiskole .aiskole-consent-check label { display: flex; align-items: center; font-size: 16px; line-height: 1.35;
-  height: auto; white-space: normal; }
-.aiskole .aiskole-storybank-quote textarea { font-family: inherit; font-size: 16px; }
-"""
 
 
 def _story_html(story: storybank.Story) -> str:
@@ -139,7 +118,7 @@ class StorybankView(ExerciseView):
         manage: bool = True,
         workshop_code: str | None = None,
     ) -> None:
-        super().__init__(store_factory, extra_css=STORYBANK_CSS)
+        super().__init__(store_factory, stylesheets=("storybank",))
         self._content = content or storybank.load_storybank()
         self.manage = manage
         self.workshop_code = normalise_workshop_code(workshop_code)
@@ -276,10 +255,10 @@ class StorybankView(ExerciseView):
 
     def stories(self) -> list[storybank.Story]:
         """The stories that may be shown (consented), oldest first, read from the store."""
-        rows = self.store().list_submissions(exercise=EXERCISE)
+        rows = self.store().list_submissions(exercise=storybank.Story.exercise)
         if not self.manage:
             rows = [r for r in rows if r.id in self._own_ids]
-        return storybank.visible_stories(storybank.Story.from_answers(r.answers, r.id) for r in rows)
+        return storybank.visible_stories(storybank.stories(read_all(storybank.Story, rows)[0]))
 
     def refresh(self) -> None:
         """Re-read the list of consented stories and rebuild the list and the download link."""
@@ -291,7 +270,7 @@ class StorybankView(ExerciseView):
             self.list_box.children = [w.HTML("<p>Der er ingen citater med samtykke endnu.</p>")]
             self.export.value = ""
             return
-        markdown = storybank.export_markdown(shown, self._content)
+        markdown = md.export_markdown(shown, self._content)
         self.export.value = (
             "<h3>Til nyhedsbrevet</h3>"
             "<p>Hent citaterne som Markdown – en tekst, der kan sættes ind i nyhedsbrevet eller på intranettet. "
@@ -321,9 +300,7 @@ class StorybankView(ExerciseView):
             consent=self.consent.value,
             content=self._content,
         )
-        submission_id = self.store().add_submission(
-            EXERCISE, story.to_answers(), story.to_result(), workshop_code=self.workshop_code
-        )
+        submission_id = self.store().save(story, workshop_code=self.workshop_code)
         self.saved_id = submission_id
         self._own_ids.add(submission_id)
         self.quote.value = ""
@@ -359,7 +336,7 @@ class StorybankView(ExerciseView):
         if not self.manage and story_id not in self._own_ids:
             raise ValueError("Du kan kun ændre citater, du selv har gemt i denne session.")
         row = store.get_submission(story_id)
-        if row is None or row.exercise != EXERCISE:
+        if row is None or row.exercise != storybank.Story.exercise:
             self.refresh()
             raise ValueError("Citatet findes ikke længere. Listen er opdateret.")
         return row
@@ -376,7 +353,7 @@ class StorybankView(ExerciseView):
         """Record that consent was withdrawn: the text is erased and the story leaves the list and the export."""
         store = self.store()
         row = self._own_row(store, story_id)
-        withdrawn = storybank.withdraw(storybank.Story.from_answers(row.answers, row.id))
-        store.update_submission(story_id, answers=withdrawn.to_answers(), result=withdrawn.to_result())
+        withdrawn = storybank.withdraw(storybank.stories([read(storybank.Story, row)])[0])
+        store.replace(story_id, withdrawn)
         self.refresh()
         self.set_status("Samtykket er trukket tilbage. Citatet er fjernet fra listen og eksporten.")

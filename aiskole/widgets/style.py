@@ -1,12 +1,12 @@
-"""The kit's CSS (:data:`aiskole.html.CSS`), injected once per view through an HTML widget."""
+"""The kit's stylesheets (``aiskole/templates/css``), injected once per view through an HTML widget."""
 
 from __future__ import annotations
 
 import ipywidgets as w
 
-from aiskole.html import CSS
+from aiskole.render import render
 
 
-def style_widget(extra_css: str = "") -> w.HTML:
-    """An invisible HTML widget carrying the kit's stylesheet plus ``extra_css``."""
-    return w.HTML(f"<style>{CSS}{extra_css}</style>", layout=w.Layout(display="none"))
+def style_widget(*sheets: str) -> w.HTML:
+    """An invisible HTML widget carrying the kit's stylesheet plus the named extra ones (e.g. ``"quiz"``)."""
+    return w.HTML(render("widgets/style.html.j2", sheets=("kit", *sheets)), layout=w.Layout(display="none"))
