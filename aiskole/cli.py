@@ -20,7 +20,7 @@ from pathlib import Path
 import segno
 
 from aiskole import __version__, l10n
-from aiskole.errors import StoreError, UserError
+from aiskole.errors import StoreError
 from aiskole.settings import get_settings
 from aiskole.store import Store, Workshop, open_store
 from aiskole.workshop import join_path, join_url, normalise_code
@@ -264,14 +264,10 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
 
 
 def cmd_report_dpia(args: argparse.Namespace) -> int:
-    from aiskole.reports.batch import dpia_job  # papermill: ~3.4 s to import
-    from aiskole.reports.runner import run_report
-    from aiskole.reports.store import report_store
+    from aiskole.reports.batch import dpia_report  # papermill: ~3.4 s to import
 
-    out = Path(args.out)
-    job = dpia_job(report_store(args.database_url), args.submission, out, database_url=args.database_url)
-    outcome = run_report(job, out.parent)
-    print(f"Notatet er skrevet til {args.out} (vurdering: {outcome.result['verdict']}).")
+    result = dpia_report(args.submission, Path(args.out), database_url=args.database_url)
+    print(f"Notatet er skrevet til {args.out} (vurdering: {result['verdict']}).")
     return 0
 
 
@@ -469,10 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CommandError, UserError) as exc:
-        _err(str(exc))
-        return 2
-    except StoreError as exc:
+    except (CommandError, StoreError, ValueError) as exc:
+        # ValueError: the kit's validation errors (UserError among them) carry Danish messages for the user
         _err(str(exc))
         return 2
 

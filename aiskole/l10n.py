@@ -30,12 +30,18 @@ def _pattern(decimals: int, trim: bool, grouping: bool) -> str:
     return f"{integer}.{('#' if trim else '0') * decimals}"
 
 
-def number(value: float, decimals: int = 0, *, trim: bool = False, grouping: bool = True) -> str:
-    """A number in Danish: ``1924.5`` -> ``"1.924,5"`` (``decimals`` digits; ``trim`` drops trailing zeros).
+#: The minus sign: U+2212, as in typeset Danish text (and never a lone hyphen that a line may break at).
+MINUS = "\u2212"
 
-    ``grouping=False`` leaves out the thousands separator (scores on a 0-5 scale, say).
+
+def number(value: float, decimals: int = 0, *, trim: bool = False, grouping: bool = True) -> str:
+    """A number in Danish: ``1924.5`` -> ``"1.924,5"``, ``-240`` -> ``"−240"``.
+
+    ``decimals`` digits (``trim`` drops trailing zeros); a value that rounds to zero has no sign (``-0.2`` with
+    no decimals is ``"0"``). ``grouping=False`` leaves out the thousands separator (scores on a 0-5 scale).
     """
-    return format_decimal(value, format=_pattern(decimals, trim, grouping), locale=LOCALE)
+    text = format_decimal(abs(value), format=_pattern(decimals, trim, grouping), locale=LOCALE)
+    return MINUS + text if value < 0 and text.strip("0,.") else text
 
 
 def mean(value: float | None, decimals: int = 1) -> str:
@@ -44,14 +50,14 @@ def mean(value: float | None, decimals: int = 1) -> str:
 
 
 def signed(value: float, decimals: int = 1) -> str:
-    """A change with its sign: ``0.4`` -> ``"+0,4"``, ``-0.4`` -> ``"-0,4"``, ``0`` -> ``"0,0"``."""
+    """A change with its sign: ``0.4`` -> ``"+0,4"``, ``-0.4`` -> ``"−0,4"``, ``0`` -> ``"0,0"``."""
     text = number(value, decimals)
     return f"+{text}" if value > 0 and text.strip("0,.") else text
 
 
 def percent(share: float, decimals: int = 0) -> str:
     """A share 0-1 as a percentage: ``0.456`` -> ``"46 %"`` (a no-break space before the sign)."""
-    pattern = "#,##0 %" if decimals <= 0 else f"#,##0.{'0' * decimals} %"
+    pattern = ("#,##0" if decimals <= 0 else f"#,##0.{'0' * decimals}") + "\u00a0%"
     return format_percent(share, format=pattern, locale=LOCALE)
 
 

@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
-from aiskole.server import apps_dir  # noqa: E402
+from aiskole.resources import apps_dir  # noqa: E402
 from aiskole.store import BoundStore, Store  # noqa: E402
 from aiskole.workshop import JOIN_APP, join_url  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, wait_for_page  # noqa: E402

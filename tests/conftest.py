@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,6 +42,30 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(
                 f"ADVARSEL: {claim.id} skulle være gennemgået senest {claim.review_by}"
             )
+
+
+@dataclass(frozen=True)
+class FakeRow:
+    """A stored submission row as the store returns it, without a database (for aggregation tests)."""
+
+    id: int
+    exercise: str
+    answers: Any
+    result: Any
+    created_at: dt.datetime
+    participant: str | None = None
+    workshop_code: str | None = None
+
+
+def rows_of(exercise: str, answers: list, results: list | None = None, *, participants=None) -> list[FakeRow]:
+    """Fake rows of one exercise, one a second apart, from stored ``answers`` (and ``results``) dicts."""
+    start = dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)
+    results = results or [{}] * len(answers)
+    participants = participants or [None] * len(answers)
+    return [
+        FakeRow(i, exercise, a, r, start + dt.timedelta(seconds=i), p)
+        for i, (a, r, p) in enumerate(zip(answers, results, participants, strict=True), start=1)
+    ]
 
 
 @pytest.fixture

@@ -109,6 +109,6 @@ def test_list_and_close(tmp_path, workshop_with_answers):
 )
 def test_file_names_spell_danish_letters_out(name, slug):
     """A report per department is named after it: "Ældre og Sundhed" must not become "ldre-og-sundhed"."""
-    from aiskole.cli import _slug
+    from aiskole.reports.batch import slug as _slug
 
     assert _slug(name) == slug

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aiskole import dpia
-from aiskole.datasets import load_dpia
+from aiskole.exercises import dpia
+from aiskole.exercises.dpia import load_dpia
 
 
 def answers(*yes: int) -> dict[int, bool]:
@@ -137,11 +137,11 @@ def test_public_area_must_be_yes_or_no():
         dpia.screen(answers(3), public_area="ja")
 
 
-def test_to_dict_is_json_ready():
+def test_the_stored_result_is_json_ready():
     import json
 
-    result = dpia.screen(answers(3, 5), public_area=True)
-    data = json.loads(json.dumps(result.to_dict()))
+    model = dpia.DpiaSubmission.of(dpia.screen(answers(3, 5), public_area=True))
+    data = json.loads(json.dumps(model.to_result()))
     assert data == {
         "verdict": "full",
         "rules": ["overvaagning-offentligt-omraade", "to-kriterier"],
@@ -149,3 +149,40 @@ def test_to_dict_is_json_ready():
         "criteria_met": [3, 5],
         "public_area": True,
     }
+
+
+def test_a_submission_survives_the_round_trip_through_json():
+    """Does a saved mini-DPIA come back from its stored JSON as the same model?"""
+    import json
+
+    model = dpia.DpiaSubmission.of(dpia.screen(answers(2, 3, 5), public_area=True))
+    stored_answers = json.loads(json.dumps(model.to_answers()))
+    stored_result = json.loads(json.dumps(model.to_result()))
+    assert stored_answers["v"] == dpia.DpiaSubmission.version
+    assert dpia.DpiaSubmission.from_answers(stored_answers, stored_result) == model
+
+
+def test_a_row_in_the_version_1_shape_still_loads():
+    """Rows saved before versions existed kept public_area in the result and had no "v": do they still load?"""
+    old_answers = {str(n): n in (3, 5) for n in range(1, 11)}
+    old_result = {
+        "verdict": "full",
+        "rules": ["overvaagning-offentligt-omraade", "to-kriterier"],
+        "notes": ["forudgaaende-hoering"],
+        "criteria_met": [3, 5],
+        "public_area": True,
+    }
+    model = dpia.DpiaSubmission.from_answers(old_answers, old_result)
+    assert model.public_area is True and model.verdict == "full"
+    assert model.screen().verdict == "full"
+    assert (
+        dpia.DpiaSubmission.from_answers(old_answers, {**old_result, "public_area": False}).public_area
+        is False
+    )
+
+
+def test_an_unreadable_row_says_so_in_danish():
+    from aiskole.exercises.base import Unreadable
+
+    with pytest.raises(Unreadable, match="spørgsmål 4"):
+        dpia.DpiaSubmission.from_answers({str(n): False for n in (1, 2, 3)}, {})

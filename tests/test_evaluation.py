@@ -8,8 +8,16 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from aiskole import demo_data, dpia, evaluation, kpi, quiz, storybank
-from aiskole.reports import ReportError
+from aiskole import demo_data, l10n
+from aiskole.errors import ReportError
+from aiskole.exercises import dpia, kpi, quiz
+from aiskole.exercises import story as storybank
+from aiskole.reports.cohort import MIN_GROUP, cohort_report
+from aiskole.reports.literacy import literacy_record
+from aiskole.reports.pilot import DECISIONS, pilot_report
+from aiskole.reports.render import SUPPRESSED, certificate_html, section_html, to_html
+from aiskole.reports.store import report_store
+from aiskole.reports.workshop import workshop_report
 from aiskole.store import Store
 
 # --- fixtures ------------------------------------------------------------------------------------------
@@ -81,7 +89,7 @@ def test_workshop_numbers_match_the_raw_submissions(demo):
     topic_of = {q.id: q.topic for q in quiz.load_quiz().questions}
     for code in made.codes:
         rows = store.list_submissions(workshop_code=code)
-        r = evaluation.workshop_report(code, url).result
+        r = workshop_report(report_store(url), code).result
         assert r["participants"] == len({s.participant for s in rows if s.participant})
         assert r["synthetic"] is True
         for exercise in ("poll", "quiz", "dpia", "heatmap", "canvas"):
@@ -148,7 +156,7 @@ def test_workshop_poll_before_is_first_and_after_is_last(fresh):
         participant="p2",
         created_at=base,
     )
-    r = evaluation.workshop_report("tst-1", url).result
+    r = workshop_report(report_store(url), "tst-1").result
     assert r["poll"]["before"]["counts"] == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 0}
     assert r["poll"]["after"]["counts"] == {"1": 0, "2": 0, "3": 1, "4": 0, "5": 0}
     assert r["poll"]["paired"] == {"n": 1, "mean_change": 2.0}
@@ -169,27 +177,27 @@ def test_stories_need_consent_and_free_text_is_escaped(fresh):
     store.add_submission("story", secret, {"status": "samtykke"}, workshop_code=w.code)
     withdrawn = storybank.withdraw(storybank.new_story("TRUKKET TILBAGE", "R", "A", consent=True))
     store.add_submission("story", withdrawn.to_answers(), withdrawn.to_result(), workshop_code=w.code)
-    report = evaluation.workshop_report(w.code, url)
+    report = workshop_report(report_store(url), w.code)
     assert report.result["stories"] == {"shown": 1, "not_shown": 2}
-    html = report.to_html()
+    html = to_html(report)
     assert "HEMMELIGT CITAT" not in html and "TRUKKET TILBAGE" not in html
     assert "<script>alert" not in html and "<b>Teknik" not in html and "<i>x" not in html
-    assert "&lt;script&gt;alert(&#x27;citat&#x27;)" in html
-    assert "&lt;script&gt;alert(&#x27;titel&#x27;)" in html
-    literacy = evaluation.literacy_record(w.code, url)
-    assert "<script>alert" not in literacy.to_html()
-    assert "<script" not in literacy.certificate_html
+    assert "&lt;script&gt;alert(&#39;citat&#39;)" in html
+    assert "&lt;script&gt;alert(&#39;titel&#39;)" in html
+    literacy = literacy_record(report_store(url), w.code)
+    assert "<script>alert" not in to_html(literacy)
+    assert "<script" not in certificate_html(literacy)
 
 
 def test_every_table_header_has_a_scope(demo):
     url, _store, made = demo
     for report in (
-        evaluation.workshop_report(made.codes[0], url),
-        evaluation.cohort_report(made.start, made.end, database_url=url),
-        evaluation.pilot_report(made.pilot_code, url),
-        evaluation.literacy_record(made.codes[0], url),
+        workshop_report(report_store(url), made.codes[0]),
+        cohort_report(report_store(url), made.start, made.end),
+        pilot_report(report_store(url), made.pilot_code),
+        literacy_record(report_store(url), made.codes[0]),
     ):
-        html = report.to_html()
+        html = to_html(report)
         assert "<table" in html
         headers = re.findall(r"<th\b[^>]*>", html)
         assert headers and all("scope=" in h for h in headers), [h for h in headers if "scope=" not in h]
@@ -212,9 +220,9 @@ def test_cohort_suppresses_the_department_of_four(demo):
                 tokens[codes[s.workshop_code].department].add(s.participant)
     assert len(tokens[small]) == 4  # the case the generator promises
 
-    report = evaluation.cohort_report(made.start.isoformat(), made.end.isoformat(), database_url=url)
+    report = cohort_report(report_store(url), made.start.isoformat(), made.end.isoformat())
     r = report.result
-    assert evaluation.MIN_GROUP == 5
+    assert MIN_GROUP == 5
     assert r["departments"][small] == {
         "suppressed": True,
         "participants": None,
@@ -232,9 +240,9 @@ def test_cohort_suppresses_the_department_of_four(demo):
         assert entry["after"]["mean"] == pytest.approx(mean(last.values()), abs=1e-4)
     # the small department is left out of every other aggregate too
     assert sum(m["participants"] or 0 for m in r["months"].values()) == r["participants"]
-    html = report.to_html()
+    html = to_html(report)
     row = re.search(rf"<tr><th scope=\"row\">{small}</th>(.*?)</tr>", html).group(1)
-    assert row.count(evaluation.SUPPRESSED) == 4 and not re.search(r"\d", row)
+    assert row.count(SUPPRESSED) == 4 and not re.search(r"\d", row)
 
 
 def test_cohort_threshold_is_exactly_five(fresh):
@@ -251,14 +259,14 @@ def test_cohort_threshold_is_exactly_five(fresh):
                 workshop_code=w.code,
                 participant=f"{department}{i}",
             )
-    r = evaluation.cohort_report("2026-10-01", "2026-10-31", database_url=url).result
+    r = cohort_report(report_store(url), "2026-10-01", "2026-10-31").result
     assert r["departments"]["Fem"]["participants"] == 5 and r["departments"]["Fem"]["before"]["mean"] == 2.0
     assert r["departments"]["Fire"]["suppressed"] is True
     assert r["participants"] == 5
-    only_small = evaluation.cohort_report("2026-10-01", "2026-10-31", "Fire", database_url=url)
+    only_small = cohort_report(report_store(url), "2026-10-01", "2026-10-31", "Fire")
     assert only_small.result["participants"] is None
     assert only_small.result["months"]["2026-10"]["participants"] is None
-    assert evaluation.SUPPRESSED in only_small.to_html()
+    assert SUPPRESSED in to_html(only_small)
 
 
 def test_cohort_quiz_topics_needing_follow_up(demo):
@@ -275,7 +283,7 @@ def test_cohort_quiz_topics_needing_follow_up(demo):
             for qid, ok in s.result["questions"].items():
                 answers[topic_of[qid]].append(ok)
                 people[topic_of[qid]].add(s.participant)
-    r = evaluation.cohort_report(made.start, made.end, database_url=url).result
+    r = cohort_report(report_store(url), made.start, made.end).result
     shares = {t: sum(v) / len(v) for t, v in answers.items()}
     for topic, share in shares.items():
         assert r["topics"][topic]["share"] == pytest.approx(share, abs=1e-4)
@@ -296,13 +304,13 @@ def test_cohort_quiz_topics_needing_follow_up(demo):
 def test_cohort_errors_are_danish(demo, start, end, message):
     url, _store, _made = demo
     with pytest.raises(ReportError, match=message):
-        evaluation.cohort_report(start, end, database_url=url)
+        cohort_report(report_store(url), start, end)
 
 
 def test_cohort_unknown_department_is_an_empty_period(demo):
     url, _store, made = demo
     with pytest.raises(ReportError, match="for afdelingen «Findes ikke»"):
-        evaluation.cohort_report(made.start, made.end, "Findes ikke", database_url=url)
+        cohort_report(report_store(url), made.start, made.end, "Findes ikke")
 
 
 def _people_answer(store, code, answers_per_person):
@@ -335,10 +343,10 @@ def test_cohort_period_is_whole_danish_days(fresh):
     for name, moment in moments.items():
         w = store.create_workshop(f"Workshop {name}", department=name, now=moment)
         _people_answer(store, w.code, {f"{name}{i}": [3] for i in range(5)})
-    r = evaluation.cohort_report("2026-10-01", "2026-10-31", database_url=url).result
+    r = cohort_report(report_store(url), "2026-10-01", "2026-10-31").result
     assert r["workshops"] == 2 and set(r["departments"]) == {"first", "last"}
     assert r["months"].keys() == {"2026-10"}
-    everything = evaluation.cohort_report("2026-01-01", "9999-12-31", database_url=url).result
+    everything = cohort_report(report_store(url), "2026-01-01", "9999-12-31").result
     assert everything["workshops"] == 4 and everything["participants"] == 20
 
 
@@ -354,13 +362,13 @@ def test_cohort_counts_only_valid_poll_answers(fresh):
         "p4": [False, 5, 1],  # before 5, after 1
     }
     _people_answer(store, w.code, answers)
-    r = evaluation.cohort_report("2026-10-01", "2026-10-31", database_url=url).result
+    r = cohort_report(report_store(url), "2026-10-01", "2026-10-31").result
     entry = r["departments"]["Afd"]
     assert entry["participants"] == 5
     assert entry["before"] == {"n": 5, "mean": pytest.approx((2 + 4 + 1 + 3 + 5) / 5)}
     assert entry["after"] is None  # three answered again: fewer than MIN_GROUP
     assert r["months"]["2026-10"]["before_mean"] == pytest.approx(3.0)
-    workshop = evaluation.workshop_report(w.code, url).result["poll"]
+    workshop = workshop_report(report_store(url), w.code).result["poll"]
     assert workshop["before"]["n"] == 5 and workshop["after"]["n"] == 3
 
 
@@ -373,7 +381,7 @@ def test_cohort_migrates_a_database_that_is_not_current(tmp_path):
 
     new = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     with pytest.raises(ReportError, match="Der er ingen workshops med svar"):
-        evaluation.cohort_report("2026-01-01", "2026-12-31", database_url=new)
+        cohort_report(report_store(new), "2026-01-01", "2026-12-31")
     assert Store(new).schema_is_current()
 
     old = f"sqlite:///{tmp_path / 'old.sqlite3'}"
@@ -387,7 +395,7 @@ def test_cohort_migrates_a_database_that_is_not_current(tmp_path):
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, "0002")
     assert not store.schema_is_current()
-    r = evaluation.cohort_report("2026-10-01", "2026-10-31", database_url=old).result
+    r = cohort_report(report_store(old), "2026-10-01", "2026-10-31").result
     assert store.schema_is_current()
     assert r["departments"] == {
         "Uden afdeling": {
@@ -404,7 +412,7 @@ def test_cohort_migrates_a_database_that_is_not_current(tmp_path):
 # --- errors for the code-based reports -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("builder", [evaluation.workshop_report, evaluation.literacy_record])
+@pytest.mark.parametrize("builder", [workshop_report, literacy_record])
 @pytest.mark.parametrize(
     ("code", "message"),
     [
@@ -417,20 +425,20 @@ def test_cohort_migrates_a_database_that_is_not_current(tmp_path):
 def test_unknown_or_bad_code(demo, builder, code, message):
     url, _store, _made = demo
     with pytest.raises(ReportError, match=message):
-        builder(code, url)
+        builder(report_store(url), code)
 
 
 def test_workshop_without_answers(fresh):
     url, store = fresh
     w = store.create_workshop("Tom workshop")
     with pytest.raises(ReportError, match="har ingen svar endnu"):
-        evaluation.workshop_report(w.code, url)
+        workshop_report(report_store(url), w.code)
 
 
 def test_pilot_unknown_code(demo):
     url, _store, _made = demo
     with pytest.raises(ReportError, match="Der er ingen pilotdata under koden PILOT-XX"):
-        evaluation.pilot_report("pilot-xx", url)
+        pilot_report(report_store(url), "pilot-xx")
 
 
 # --- pilot report --------------------------------------------------------------------------------------
@@ -439,7 +447,7 @@ def test_pilot_unknown_code(demo):
 def test_demo_pilot_numbers(demo):
     url, store, made = demo
     rows = store.list_submissions(workshop_code=made.pilot_code)
-    r = evaluation.pilot_report(made.pilot_code, url).result
+    r = pilot_report(report_store(url), made.pilot_code).result
     latest_canvas = ordered(s for s in rows if s.exercise == "canvas")[-1]
     assert r["canvas"]["submission_id"] == latest_canvas.id
     assert r["title"] == latest_canvas.answers["fields"]["titel"] != "Udkast (gammel version)"
@@ -473,7 +481,7 @@ def save_pilot(
     measured=8.0,
 ):
     """Save the four pilot parts in the forms the widgets store (built with the pure modules)."""
-    from aiskole import canvas
+    from aiskole.exercises import canvas
 
     if "canvas" in parts:
         fields = {
@@ -501,7 +509,9 @@ def save_pilot(
             "weights": canvas.default_weights(),
             "gates": built.evaluation.answers,
         }
-        store.add_submission("canvas", answers, built.evaluation.to_dict(), workshop_code=code)
+        store.add_submission(
+            "canvas", answers, built.evaluation.to_dict(), workshop_code=code
+        )  # version 1 shape
     if "heatmap" in parts:
         red = {
             "domain": "etik",
@@ -518,10 +528,7 @@ def save_pilot(
         store.add_submission("heatmap", {"scale": 3, "risks": [red]}, {"bands": {}}, workshop_code=code)
     if "dpia" in parts:
         answers = {n: n in dpia_yes for n in range(1, 11)}
-        screening = dpia.screen(answers)
-        store.add_submission(
-            "dpia", {str(k): v for k, v in answers.items()}, screening.to_dict(), workshop_code=code
-        )
+        store.save(dpia.DpiaSubmission.of(dpia.screen(answers)), workshop_code=code)
     if "kpi" in parts:
         scenarios = {
             sid: {
@@ -540,7 +547,9 @@ def save_pilot(
             "denominator": "brutto",
             "kpi": {"id": "tid-pr-sag", "baseline": 10.0, "target": 8.0, "measured": measured},
         }
-        store.add_submission("kpi", answers, {**estimate.to_dict(), "kpi": k.to_dict()}, workshop_code=code)
+        store.add_submission(
+            "kpi", answers, {**estimate.to_dict(), "kpi": k.to_dict()}, workshop_code=code
+        )  # v1
     return code
 
 
@@ -574,16 +583,16 @@ def save_pilot(
 def test_recommendation_rules(fresh, options, decision, rules):
     url, store = fresh
     code = save_pilot(store, **options)
-    report = evaluation.pilot_report(code, url)
+    report = pilot_report(report_store(url), code)
     assert report.result["recommendation"] == decision
     assert report.result["reasons"] == rules
-    assert f"Anbefaling: {evaluation.DECISIONS[decision]}" in report.html("recommendation")
+    assert f"Anbefaling: {DECISIONS[decision]}" in section_html(report, "recommendation")
 
 
 def test_missing_parts_are_reported_not_invented(fresh):
     url, store = fresh
     code = save_pilot(store, parts=("dpia",))
-    report = evaluation.pilot_report(code, url)
+    report = pilot_report(report_store(url), code)
     assert report.result["parts"] == {
         "canvas": "mangler",
         "heatmap": "mangler",
@@ -592,7 +601,7 @@ def test_missing_parts_are_reported_not_invented(fresh):
     }
     assert "canvas" not in report.result and "kpi" not in report.result
     for key in ("canvas", "heatmap", "kpi", "governance"):
-        assert "Mangler:" in report.html(key)
+        assert "Mangler:" in section_html(report, key)
 
 
 # --- literacy record -----------------------------------------------------------------------------------
@@ -602,18 +611,18 @@ def test_literacy_record_and_certificate(demo):
     url, store, made = demo
     code = made.codes[0]
     rows = store.list_submissions(workshop_code=code)
-    report = evaluation.literacy_record(code, url)
+    report = literacy_record(report_store(url), code)
     r = report.result
     workshop = store.get_workshop(code)
     assert r["participants"] == len({s.participant for s in rows if s.participant})
     assert r["title"] == workshop.title and r["department"] == workshop.department
-    assert r["date"] == workshop.created_at.astimezone(evaluation._ZONE).date().isoformat()
+    assert r["date"] == workshop.created_at.astimezone(l10n.ZONE).date().isoformat()
     assert set(r["exercises"]) == {s.exercise for s in rows}
-    html = report.to_html()
+    html = to_html(report)
     assert (
         "AI-forordningen art. 4" in html and "https://euai-act.com/articles/ai-literacy-requirements" in html
     )
-    cert = report.certificate_html
+    cert = certificate_html(report)
     assert re.search(r'<span class="name" contenteditable="true"[^>]*></span>', cert)
     assert "<script" not in cert and "<form" not in cert
     assert "hverken sendt eller gemt" in cert
@@ -656,7 +665,7 @@ def test_generate_responses_for_benchmarks(fresh):
     rows = store.list_submissions(workshop_code=code)
     assert len(rows) == 3000
     assert Counter(s.exercise for s in rows) == {"poll": 1500, "quiz": 1500}
-    r = evaluation.workshop_report(code, url).result
+    r = workshop_report(report_store(url), code).result
     assert r["synthetic"] is True and r["answers"]["poll"]["submissions"] == 1500
     with pytest.raises(ValueError, match="mindst 1"):
         demo_data.generate_responses(store, 0)

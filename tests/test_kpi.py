@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 import yaml
 
-from aiskole import kpi
 from aiskole.datasets import DatasetError
+from aiskole.exercises import kpi
 from tests.conftest import ROOT
 
 
@@ -223,22 +223,6 @@ def test_unreadable_numbers_are_refused(text):
         kpi.parse_number(text, "Felt")
 
 
-@pytest.mark.parametrize(
-    ("value", "decimals", "trim", "text"),
-    [
-        (1234.5, 1, False, "1.234,5"),
-        (1924, 0, False, "1.924"),
-        (-240, 0, False, "−240"),
-        (-0.2, 0, False, "0"),
-        (72.0, 1, True, "72"),
-        (7.5, 1, True, "7,5"),
-        (0.0866, 2, False, "0,09"),
-    ],
-)
-def test_numbers_are_shown_in_danish_format(value, decimals, trim, text):
-    assert kpi.format_number(value, decimals, trim=trim) == text
-
-
 # --- KPIs ----------------------------------------------------------------------------------------------
 
 # (kpi, baseline, target, measured, expected change, expected progress %)
@@ -326,23 +310,6 @@ def test_relative_change_needs_a_baseline_above_zero():
     )
     with pytest.raises(ValueError, match="udgangspunktet skal være større end 0"):
         kpi.evaluate_kpi("svartid", 0, 10, 5, content=higher)
-
-
-# --- the chart -----------------------------------------------------------------------------------------
-
-
-def test_chart_is_a_png_and_the_alt_text_gives_every_number():
-    result = kpi.estimate(three(scenario(ai=15), scenario(), scenario(ai=2)))
-    png = kpi.chart_png(result)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert kpi.chart_alt_text(result) == (
-        "Søjlediagram over frigjort tid pr. år: pessimistisk −160 timer, sandsynligt 167 timer, optimistisk 447 timer."
-    )
-
-
-def test_chart_code_uses_the_object_api_not_pyplot():
-    source = (ROOT / "aiskole" / "kpi.py").read_text(encoding="utf-8")
-    assert "pyplot" not in source
 
 
 # --- the dataset ---------------------------------------------------------------------------------------

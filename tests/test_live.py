@@ -8,7 +8,8 @@ import re
 import pytest
 
 from aiskole import live
-from aiskole.quiz import load_quiz
+from aiskole.exercises.quiz import load_quiz
+from aiskole.render.live import live_html
 from aiskole.store import Submission
 from aiskole.workshop import WorkshopState
 
@@ -86,14 +87,14 @@ def test_poll_state_may_be_the_stored_dict():
 
 
 def test_hidden_poll_shows_only_the_number_of_answers():
-    html = live.render_html(live.aggregate("poll", POLL, WorkshopState(approved_words=("nysgerrig",))), False)
+    html = live_html(live.aggregate("poll", POLL, WorkshopState(approved_words=("nysgerrig",))), False)
     assert "4 svar indtil nu – resultaterne er skjult" in html
     for secret in ("Ret tryg", "nysgerrig", "bekymret", "script", "gennemsnit"):
         assert secret not in html
 
 
 def test_revealed_poll_labels_every_bar_and_shows_only_approved_words():
-    html = live.render_html(live.aggregate("poll", POLL, WorkshopState(approved_words=("nysgerrig",))), True)
+    html = live_html(live.aggregate("poll", POLL, WorkshopState(approved_words=("nysgerrig",))), True)
     for label, count in [
         ("1 – Utryg", "1"),
         ("2 – Lidt usikker", "0"),
@@ -109,7 +110,7 @@ def test_revealed_poll_labels_every_bar_and_shows_only_approved_words():
 
 
 def test_an_approved_script_is_shown_as_text():
-    html = live.render_html(live.aggregate("poll", POLL, WorkshopState(approved_words=(XSS,))), True)
+    html = live_html(live.aggregate("poll", POLL, WorkshopState(approved_words=(XSS,))), True)
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
     assert "<script" not in html
 
@@ -146,22 +147,24 @@ def test_quiz_share_correct_per_question_and_topic(quiz_ids):
     topics = {t.topic: (t.correct, t.total) for t in r.topics}
     assert topics == {"jura": (3, 5), "prompt": (1, 2)}
     assert (r.correct, r.total) == (4, 7)
-    html = live.render_html(r, True)
-    assert "67 % (2 af 3)" in html and "50 % (1 af 2)" in html
-    assert bar_row(html, load_quiz().topics["jura"], "60 % (3 af 5)")
-    assert "3 svar indtil nu – resultaterne er skjult" in live.render_html(r, False)
+    html = live_html(r, True)
+    assert "67\u00a0% (2 af 3)" in html and "50\u00a0% (1 af 2)" in html
+    assert bar_row(html, load_quiz().topics["jura"], "60\u00a0% (3 af 5)")
+    assert "3 svar indtil nu – resultaterne er skjult" in live_html(r, False)
 
 
 # --- dpia --------------------------------------------------------------------------------------------------
 
 
 def test_dpia_counts_per_verdict_with_danish_labels():
+    answers = {str(n): False for n in range(1, 11)}
     rows = [
-        sub(1, "dpia", {}, {"verdict": "none"}, participant="a"),
-        sub(2, "dpia", {}, {"verdict": "full"}, participant="a"),
-        sub(3, "dpia", {}, {"verdict": "full"}, participant="b"),
-        sub(4, "dpia", {}, {"verdict": "grey"}, participant="c"),
-        sub(5, "dpia", {}, {"verdict": "måske"}, participant="d"),
+        sub(1, "dpia", answers, {"verdict": "none"}, participant="a"),
+        sub(2, "dpia", answers, {"verdict": "full"}, participant="a"),
+        sub(3, "dpia", answers, {"verdict": "full"}, participant="b"),
+        sub(4, "dpia", answers, {"verdict": "grey"}, participant="c"),
+        sub(5, "dpia", answers, {"verdict": "måske"}, participant="d"),  # not a verdict: not counted
+        sub(6, "dpia", {"1": True}, {"verdict": "full"}, participant="e"),  # unreadable: not counted
     ]
     r = live.aggregate("dpia", rows, None)
     assert r.n == 3
@@ -170,7 +173,7 @@ def test_dpia_counts_per_verdict_with_danish_labels():
         ("grey", "Gråzone", 1),
         ("none", "Ingen DPIA efter screeningen", 0),
     ]
-    html = live.render_html(r, True)
+    html = live_html(r, True)
     assert bar_row(html, '<span aria-hidden="true">▲</span> Fuld DPIA påkrævet', "2")
     assert bar_row(html, '<span aria-hidden="true">✓</span> Ingen DPIA efter screeningen', "0")
 
@@ -179,7 +182,15 @@ def test_dpia_counts_per_verdict_with_danish_labels():
 
 
 def risk(likelihood: int, consequence: int, title: str = "En risiko") -> dict:
-    return {"likelihood": likelihood, "consequence": consequence, "title": title}
+    red = likelihood * consequence >= 6
+    return {
+        "domain": "data",
+        "likelihood": likelihood,
+        "consequence": consequence,
+        "title": title,
+        "owner": "Teamleder" if red else "",
+        "mitigation": "Stikprøver" if red else "",
+    }
 
 
 def test_heatmap_counts_every_risk_per_cell_and_band():
@@ -199,7 +210,7 @@ def test_heatmap_counts_every_risk_per_cell_and_band():
     assert {b.band: b.count for b in r.bands} == {"green": 1, "yellow": 2, "red": 3}
     assert [b.label for b in r.bands] == ["GRØN", "GUL", "RØD"]
     assert r.cell(3, 1).likelihood_label == "sandsynlig" and r.cell(3, 1).consequence_label == "begrænset"
-    html = live.render_html(r, True)
+    html = live_html(r, True)
     assert re.search(r'<span class="aiskole-live-cellcount">3</span>.*?RØD 9', html)
     assert "1 heatmap på 5×5-skalaen er ikke talt med her." in html
     assert "script" not in html and "En risiko" not in html  # risk titles are never shown
@@ -211,7 +222,7 @@ def test_heatmap_counts_every_risk_per_cell_and_band():
 
 def canvas(title: str, gevinst: float, kompleksitet: float, quadrant: str | None, stopped=False) -> tuple:
     return (
-        {"fields": {"titel": title}},
+        {"fields": {"titel": title}, "scores": {}, "hours": 100},
         {"gevinst": gevinst, "kompleksitet": kompleksitet, "quadrant": quadrant, "stopped": stopped},
     )
 
@@ -240,7 +251,7 @@ def test_canvas_positions_quadrants_and_stops():
         "parker": 1,
     }
     assert r.pending == (("ansigtsgenkendelse", 1), ("hemmelig idé", 1))
-    html = live.render_html(r, True)
+    html = live_html(r, True)
     assert "Hold 1: Chatbot til borgerservice (gevinst 3,40 · kompleksitet 1,25)" in html
     assert "Hold 2: &lt;script&gt;window.__xss=1&lt;/script&gt;" in html
     assert "<script" not in html
@@ -248,7 +259,7 @@ def test_canvas_positions_quadrants_and_stops():
     assert "Hold 4 (gevinst 1,00 · kompleksitet 4,00)" in html
     assert "STOP – ikke placeret: 1 idé" in html and "Hold 3 (gevinst 2,00" in html
     assert "Quick wins: 1 idé" in html and "Små forbedringer: 0 idéer" in html
-    hidden = live.render_html(r, False)
+    hidden = live_html(r, False)
     assert "4 svar indtil nu – resultaterne er skjult" in hidden and "Hold" not in hidden
 
 
@@ -259,8 +270,8 @@ def test_canvas_positions_quadrants_and_stops():
 def test_nobody_has_answered(exercise):
     r = live.aggregate(exercise, [], None)
     assert r.n == 0
-    assert "0 svar indtil nu – resultaterne er skjult" in live.render_html(r, False)
-    assert "Ingen svar endnu." in live.render_html(r, True)
+    assert "0 svar indtil nu – resultaterne er skjult" in live_html(r, False)
+    assert "Ingen svar endnu." in live_html(r, True)
 
 
 def test_unknown_exercise_is_refused_in_danish():

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from aiskole.apps import APPS
-from aiskole.datasets import DatasetError, load_claims, load_dpia, overdue_claims
+from aiskole.datasets import DatasetError, load_claims, overdue_claims
+from aiskole.exercises.dpia import load_dpia
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(

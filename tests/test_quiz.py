@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aiskole import quiz
 from aiskole.datasets import DatasetError
+from aiskole.exercises import quiz
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = yaml.safe_load((ROOT / "datasets" / "quiz.yaml").read_text(encoding="utf-8"))
@@ -203,7 +203,9 @@ def test_grading_matches_an_independent_recount(content, topic, seed):
         score = result.by_topic[t]
         assert (score.correct, score.total) == (sum(answers[i] == RIGHT[i] for i in mine), len(mine))
     assert set(result.by_topic) == {TOPIC_OF[i] for i in answers}
-    stored = result.to_dict()
+    model = quiz.QuizSubmission.of(topic, answers, result)
+    stored = model.to_result()
+    assert quiz.QuizSubmission.from_answers(model.to_answers(), stored) == model
     assert stored["questions"] == {i: answers[i] == RIGHT[i] for i in answers}
     assert stored["score"] == expected and stored["total"] == len(questions)
     assert [item.question_id for item in result.items] == [q.id for q in questions]
@@ -256,5 +258,27 @@ def test_a_broken_quiz_file_gives_the_index_the_validation_message(tmp_path, tex
     from aiskole.quiz_index import load_quiz_index
 
     (tmp_path / "quiz.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(quiz.DatasetError, match="quiz.yaml"):
+    with pytest.raises(DatasetError, match="quiz.yaml"):
         load_quiz_index(tmp_path)
+
+
+def test_a_row_in_the_version_1_shape_still_loads():
+    """Quizzes saved before versions existed had no "v": do they load, right and wrong per question kept?"""
+    answers = {"topic": "jura", "choices": {"dpia-hvornaar": "a", "dpia-dpo": "a"}}
+    result = {
+        "score": 1,
+        "total": 2,
+        "topics": {"jura": {"correct": 1, "total": 2}},
+        "questions": {"dpia-hvornaar": True, "dpia-dpo": False},
+    }
+    model = quiz.QuizSubmission.from_answers(answers, result)
+    assert model.correct == {"dpia-hvornaar": True, "dpia-dpo": False}
+    assert (model.score, model.total, model.topic) == (1, 2, "jura")
+    assert model.to_result() == result
+
+
+def test_a_quiz_with_no_answered_question_is_unreadable():
+    from aiskole.exercises.base import Unreadable
+
+    with pytest.raises(Unreadable, match="ingen besvarede"):
+        quiz.QuizSubmission.from_answers({"topic": "jura"}, {"questions": {}})

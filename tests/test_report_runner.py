@@ -9,8 +9,9 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from aiskole import reports
-from aiskole.dpia import screen
+from aiskole.errors import ReportError
+from aiskole.exercises.dpia import DpiaSubmission, screen
+from aiskole.reports import batch, runner
 from aiskole.store import Store
 
 
@@ -22,41 +23,39 @@ def dpia_ids(tmp_path, monkeypatch):
     ids = []
     for yes in ((2, 8), (6,), ()):
         answers = {n: n in yes for n in range(1, 11)}
-        ids.append(
-            store.add_submission("dpia", {str(k): v for k, v in answers.items()}, screen(answers).to_dict())
-        )
+        ids.append(store.save(DpiaSubmission.of(screen(answers))))
     store.dispose()
     return ids
 
 
 def test_html_and_pdf(dpia_ids, tmp_path):
     """Is the PDF printed from the same report, with its text, on A4 pages?"""
-    outcome = reports.run_report(
-        reports.Job("dpia", {"submission_id": dpia_ids[0]}, "notat"), tmp_path / "ud", ("html", "pdf")
+    outcome = runner.run_report(
+        runner.Job("dpia", {"submission_id": dpia_ids[0]}, "notat"), tmp_path / "ud", ("html", "pdf")
     )
     assert [p.name for p in outcome.paths] == ["notat.html", "notat.pdf"]
     pdf = PdfReader(tmp_path / "ud" / "notat.pdf")
     assert 1 <= len(pdf.pages) <= 4
     text = "".join(page.extract_text() for page in pdf.pages)
-    assert "DPIA-screeningsnotat" in text and "Fuld DPIA påkrævet" in text
+    assert "Notat om mini-DPIA til" in text and "Fuld DPIA påkrævet" in text
     width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
     assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
     assert outcome.result["verdict"] == "full"
 
 
 def test_formats_are_validated():
-    assert reports.parse_formats("html, pdf") == ("html", "pdf")
-    with pytest.raises(reports.ReportError, match="Ukendt format: docx"):
-        reports.parse_formats("html,docx")
+    assert runner.parse_formats("html, pdf") == ("html", "pdf")
+    with pytest.raises(ReportError, match="Ukendt format: docx"):
+        runner.parse_formats("html,docx")
 
 
 def test_batch_one_failure_does_not_stop_the_others(dpia_ids, tmp_path):
     jobs = [
-        reports.Job("dpia", {"submission_id": dpia_ids[0]}, "a"),
-        reports.Job("dpia", {"submission_id": 9999}, "b"),  # unknown: fails
-        reports.Job("dpia", {"submission_id": dpia_ids[2]}, "c"),
+        runner.Job("dpia", {"submission_id": dpia_ids[0]}, "a"),
+        runner.Job("dpia", {"submission_id": 9999}, "b"),  # unknown: fails
+        runner.Job("dpia", {"submission_id": dpia_ids[2]}, "c"),
     ]
-    outcomes = reports.run_batch(jobs, tmp_path / "ud", ("html",), workers=2, progress=False)
+    outcomes = batch.run_batch(jobs, tmp_path / "ud", ("html",), workers=2, progress=False)
     assert [o.ok for o in outcomes] == [True, False, True]
     assert "Der findes ingen mini-DPIA med nummer 9999" in outcomes[1].error
     assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["a.html", "c.html"]
@@ -64,8 +63,8 @@ def test_batch_one_failure_does_not_stop_the_others(dpia_ids, tmp_path):
 
 
 def test_unknown_kind():
-    with pytest.raises(reports.ReportError, match="Ukendt rapport"):
-        reports.run_report(reports.Job("horoskop", {}, "x"), "/tmp", ("html",))
+    with pytest.raises(ReportError, match="Ukendt rapport"):
+        runner.run_report(runner.Job("horoskop", {}, "x"), "/tmp", ("html",))
 
 
 def test_cli_bad_period_and_missing_workshop(tmp_path):
@@ -164,8 +163,8 @@ def test_a_report_process_skips_the_collectors_last_passes_at_exit(quick):
     code = (
         "import atexit, gc\n"
         "atexit.register(lambda: print('frozen' if gc.get_freeze_count() else 'not frozen'))\n"
-        "from aiskole import reports\n"
-        + ("reports.exit_quickly(); reports.exit_quickly()\n" if quick else "")
+        "from aiskole.reports import store\n"
+        + ("store.exit_quickly(); store.exit_quickly()\n" if quick else "")
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ("frozen" if quick else "not frozen")
@@ -173,10 +172,10 @@ def test_a_report_process_skips_the_collectors_last_passes_at_exit(quick):
 
 @pytest.mark.parametrize(
     ("jobs", "cores", "expected"),
-    [(50, 2, 4), (3, 2, 3), (1, 2, 1), (0, 2, 1), (50, 1, 2), (50, 16, reports.MAX_WORKERS)],
+    [(50, 2, 4), (3, 2, 3), (1, 2, 1), (0, 2, 1), (50, 1, 2), (50, 16, batch.MAX_WORKERS)],
 )
 def test_a_batch_runs_two_reports_per_core_within_limits(jobs, cores, expected):
-    assert reports.default_workers(jobs, cores) == expected
+    assert batch.default_workers(jobs, cores) == expected
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Unix sockets on Linux only")
@@ -195,5 +194,5 @@ def test_report_kernels_talk_over_unix_sockets_in_their_own_folder(tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp_path / "transport.ipynb"
     nbformat.write(nb, path)
-    executed = reports.execute_notebook(path)
+    executed = runner.execute_notebook(path)
     assert executed.cells[0].outputs[0]["text"].split() == ["ipc", "True"]

@@ -1,4 +1,4 @@
-"""The four evaluation templates run through papermill (aiskole.reports.execute) on synthetic demo data."""
+"""The four evaluation templates run through papermill (aiskole.runner.execute) on synthetic demo data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from html import escape
 import nbformat
 import pytest
 
-from aiskole import demo_data, evaluation, reports
+from aiskole import demo_data
+from aiskole.errors import ReportError
+from aiskole.reports import runner
+from aiskole.reports.cohort import cohort_report
+from aiskole.reports.render import SUPPRESSED
+from aiskole.reports.store import report_store
+from aiskole.resources import report_templates_dir
 from aiskole.store import Store
 
 KINDS = ("workshop", "cohort", "pilot", "literacy")
@@ -55,7 +61,7 @@ def assert_clean(nb):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_template_has_parameters_and_no_outputs(kind):
-    nb = nbformat.read(reports.reports_dir() / reports.TEMPLATES[kind], as_version=4)
+    nb = nbformat.read(report_templates_dir() / runner.TEMPLATES[kind], as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "database_url = None" in tagged[0].source
     assert all(c.get("id") for c in nb.cells)
@@ -66,12 +72,12 @@ def test_template_has_parameters_and_no_outputs(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_template_result_matches_the_store(demo, kind):
     url, store, made = demo
-    nb = reports.execute(kind, params(kind, made, url))
+    nb = runner.execute(kind, params(kind, made, url))
     assert_clean(nb)
-    results = reports.read_results(nb)
+    results = runner.read_results(nb)
     assert len(results) == 1
     result = results[0]
-    html = reports.export_html(nb)
+    html = runner.export_html(nb)
     assert "SYNTETISKE DEMODATA" in html  # demo data is always flagged
     assert "Traceback" not in html
 
@@ -99,9 +105,9 @@ def test_template_result_matches_the_store(demo, kind):
         assert len(tokens[small]) == 4
         assert result["departments"][small]["suppressed"] is True
         assert result["participants"] == sum(len(t) for d, t in tokens.items() if d != small)
-        assert evaluation.SUPPRESSED in html
+        assert SUPPRESSED in html
         # the kernel's result is the builder's, and the sections come in the report's order
-        built = evaluation.cohort_report(made.start, made.end, database_url=url)
+        built = cohort_report(report_store(url), made.start, made.end)
         assert result == json.loads(json.dumps(built.result))
         headings = [built.title, *(s.heading for s in built.sections)]
         assert [h for h in headings if escape(h) in html] == headings
@@ -126,6 +132,6 @@ def test_template_result_matches_the_store(demo, kind):
 )
 def test_failing_parameter_gives_a_danish_report_error(demo, kind, bad, message):
     url, _store, made = demo
-    with pytest.raises(reports.ReportError, match=message) as caught:
-        reports.execute(kind, {**params(kind, made, url), **bad})
+    with pytest.raises(ReportError, match=message) as caught:
+        runner.execute(kind, {**params(kind, made, url), **bad})
     assert "Traceback" not in str(caught.value)

@@ -8,8 +8,10 @@ import sys
 
 import pytest
 
-from aiskole import reports
-from aiskole.dpia import screen
+from aiskole.errors import ReportError
+from aiskole.exercises.dpia import DpiaSubmission, screen
+from aiskole.reports import batch, runner
+from aiskole.resources import report_templates_dir
 from aiskole.store import Store
 
 
@@ -20,10 +22,7 @@ def stored(tmp_path, monkeypatch):
     store = Store(f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}")
     store.migrate()
     answers = {n: n in (2, 8) for n in range(1, 11)}
-    result = screen(answers)
-    sid = store.add_submission(
-        "dpia", {str(k): v for k, v in answers.items()}, result.to_dict(), workshop_code="TEK-1"
-    )
+    sid = store.save(DpiaSubmission.of(screen(answers)), workshop_code="TEK-1")
     store.dispose()
     return sid
 
@@ -31,7 +30,7 @@ def stored(tmp_path, monkeypatch):
 def test_template_has_a_parameters_cell():
     import nbformat
 
-    nb = nbformat.read(reports.reports_dir() / "dpia-screening.ipynb", as_version=4)
+    nb = nbformat.read(report_templates_dir() / "dpia-screening.ipynb", as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "submission_id" in tagged[0].source
 
@@ -39,11 +38,11 @@ def test_template_has_a_parameters_cell():
 def test_report_html_has_the_verdict_and_no_code(stored, tmp_path):
     """Does the note contain questions, answers, verdict, reasons, legal basis, date and disclaimer, but no code?"""
     out = tmp_path / "notat.html"
-    result = reports.dpia_report(stored, out)
+    result = batch.dpia_report(stored, out)
     assert result["verdict"] == "full"
     assert result["rules"] == ["automatiske-afgoerelser", "innovativ-teknologi", "to-kriterier"]
     html = out.read_text(encoding="utf-8")
-    assert "DPIA-screeningsnotat" in html
+    assert "Notat om mini-DPIA til databeskyttelsesrådgiveren" in html
     assert "Fuld DPIA påkrævet" in html
     assert "Automatiske afgørelser med betydning for borgeren" in html
     assert "GDPR art. 35, stk. 3, litra a" in html
@@ -52,7 +51,7 @@ def test_report_html_has_the_verdict_and_no_code(stored, tmp_path):
     assert re.search(r"udfyldt \d\d\.\d\d\.\d{4}", html)
     for code in ("load_dpia_note", "import ", "submission_id = ", "display(", 'class="jp-InputArea'):
         assert code not in html, code
-    assert reports.RESULT_MIMETYPE not in html  # the machine-readable result is not in the HTML
+    assert runner.RESULT_MIMETYPE not in html  # the machine-readable result is not in the HTML
     # nothing is loaded from outside: no <script src=...>, no <link href=http...>
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"<link[^>]+href=\"https?://", html)
@@ -66,10 +65,10 @@ def test_unknown_id_bad_id_and_bad_file(stored, tmp_path):
         (0, "1 eller større"),
         (True, "helt tal"),
     ]:
-        with pytest.raises(reports.ReportError, match=message):
-            reports.dpia_report(bad, tmp_path / "x.html")
-    with pytest.raises(reports.ReportError, match=r"\.html"):
-        reports.dpia_report(stored, tmp_path / "x.pdf")
+        with pytest.raises(ReportError, match=message):
+            batch.dpia_report(bad, tmp_path / "x.html")
+    with pytest.raises(ReportError, match=r"\.html"):
+        batch.dpia_report(stored, tmp_path / "x.pdf")
     assert list(tmp_path.glob("x.*")) == []
 
 
@@ -88,7 +87,7 @@ def test_cli_writes_the_report(stored, tmp_path):
         "report", "dpia", "--submission", str(stored), "--out", str(out), env_dir=tmp_path / "data"
     )
     assert proc.returncode == 0, proc.stderr
-    assert "Screeningsnotatet er skrevet" in proc.stdout
+    assert "Notatet er skrevet" in proc.stdout
     assert "Fuld DPIA påkrævet" in out.read_text(encoding="utf-8")
     assert "Traceback" not in proc.stderr
 
@@ -114,7 +113,7 @@ def test_cli_errors_are_danish_nonzero_and_write_nothing(stored, tmp_path, args,
 def test_cli_missing_argument_is_danish(tmp_path):
     proc = run_cli("report", "dpia", "--out", str(tmp_path / "n.html"), env_dir=tmp_path)
     assert proc.returncode == 2
-    assert "Fejl: ugyldige argumenter" in proc.stderr
+    assert "Fejl: disse argumenter mangler: --submission" in proc.stderr
 
 
 def test_failing_template_leaves_no_file(stored, tmp_path, monkeypatch):
@@ -123,11 +122,11 @@ def test_failing_template_leaves_no_file(stored, tmp_path, monkeypatch):
 
     broken = tmp_path / "reports"
     broken.mkdir()
-    nb = nbformat.read(reports.reports_dir() / "dpia-screening.ipynb", as_version=4)
+    nb = nbformat.read(report_templates_dir() / "dpia-screening.ipynb", as_version=4)
     nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('template bug')"))
     nbformat.write(nb, broken / "dpia-screening.ipynb")
-    monkeypatch.setattr(reports, "reports_dir", lambda: broken)
+    monkeypatch.setattr(runner, "report_templates_dir", lambda: broken)
     out = tmp_path / "notat.html"
-    with pytest.raises(reports.ReportError, match="RuntimeError: template bug"):
-        reports.dpia_report(stored, out)
+    with pytest.raises(ReportError, match="RuntimeError: template bug"):
+        batch.dpia_report(stored, out)
     assert not out.exists()

@@ -19,7 +19,16 @@ from typing import Any, ClassVar, Literal, Protocol
 from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetModel, load_dataset
-from aiskole.exercises.base import LiveResult, Stored, Unreadable, normalise_text, split_moderated, versioned
+from aiskole.exercises.base import (
+    LiveResult,
+    Row,
+    Stored,
+    Unreadable,
+    normalise_text,
+    read_all,
+    split_moderated,
+    versioned,
+)
 from aiskole.scales import SCALE
 from aiskole.workshop import WorkshopState
 
@@ -199,6 +208,12 @@ def results(votes: Iterable[PollSubmission], skipped: int = 0) -> PollResults:
     mean = sum(v * c for v, c in counts.items()) / n if n else None
     ordered = tuple(sorted(words.items(), key=lambda item: (-item[1], item[0])))
     return PollResults(counts, n, mean, ordered, skipped)
+
+
+def results_of(rows: Iterable[Row]) -> PollResults:
+    """:func:`results` over stored rows; rows that are not a valid answer are counted in ``skipped``."""
+    stored, unreadable = read_all(PollSubmission, rows)
+    return results((s.model for s in stored), unreadable)
 
 
 # --- live aggregate ----------------------------------------------------------------------------------

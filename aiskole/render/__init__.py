@@ -2,7 +2,7 @@
 
 Every page fragment a user sees is a template; Python code hands it plain values and typed results and never
 builds HTML in strings. ``.html.j2`` and ``.svg.j2`` templates escape every value unless it is marked safe
-(:func:`markupsafe.Markup`, for a fragment another template rendered).
+(``|safe``, for a fragment another template rendered).
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from __future__ import annotations
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from aiskole import l10n
 from aiskole.resources import TEMPLATES, stylesheet
 
-__all__ = ["Markup", "environment", "render", "stylesheet"]
+__all__ = ["environment", "render", "stylesheet"]
 
 
 @cache
@@ -44,9 +43,11 @@ def environment() -> Environment:
     return env
 
 
-def render(template: str, /, **context: object) -> Markup:
-    """Render ``template`` (a path under ``aiskole/templates``) with ``context``.
+def render(template: str, /, **context: object) -> str:
+    """Render ``template`` (a path under ``aiskole/templates``) with ``context``; the HTML as a plain string.
 
-    The result is :class:`~markupsafe.Markup`: another template can include it without escaping it twice.
+    A plain ``str``, not :class:`~markupsafe.Markup`: joining it with other strings never escapes them. A
+    template that embeds a fragment rendered by another marks it ``|safe`` (only such fragments, never
+    user text).
     """
-    return Markup(environment().get_template(template).render(**context))
+    return environment().get_template(template).render(**context)

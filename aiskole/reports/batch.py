@@ -22,6 +22,7 @@ from aiskole.errors import ReportError
 from aiskole.reports.dpia_note import dpia_note
 from aiskole.reports.model import parse_code, parse_date, read
 from aiskole.reports.runner import Job, Outcome, run_report
+from aiskole.reports.store import report_store
 from aiskole.store import Store
 
 #: At most this many report processes by default, whatever the number of cores (each needs ~200 MB).
@@ -133,6 +134,19 @@ def dpia_job(store: Store, submission_id: object, out: Path, *, database_url: st
         raise ReportError(f"Filen skal ende på .html – fik {out.name!r}.")
     note = dpia_note(store, submission_id)
     return Job("dpia", {"submission_id": note.submission_id, "database_url": database_url}, out.stem)
+
+
+def dpia_report(submission_id: object, out: Path, *, database_url: str | None = None) -> dict:
+    """Write the note to the DPO for one stored mini-DPIA to ``out`` (HTML); returns the template's result.
+
+    Raises
+    ------
+    ReportError
+        Bad number or file name, no such mini-DPIA, an unreachable store or a failing template (Danish).
+    """
+    out = Path(out)
+    job = dpia_job(report_store(database_url), submission_id, out, database_url=database_url)
+    return run_report(job, out.parent).result
 
 
 def default_workers(jobs: int, cores: int | None = None) -> int:

@@ -16,7 +16,6 @@ import ipywidgets as w
 
 from aiskole import l10n
 from aiskole.exercises import poll
-from aiskole.exercises.base import read_all
 from aiskole.render import charts
 from aiskole.store import Store, normalise_workshop_code, open_store
 from aiskole.widgets.base import ExerciseView
@@ -168,8 +167,7 @@ class PollView(ExerciseView):
     def show_results(self, _button=None) -> poll.PollResults:
         """Load the poll answers (this workshop's, or all) and show the chart, the table and the words."""
         rows = self.store().list_submissions(exercise="poll", workshop_code=self.workshop_code)
-        stored, unreadable = read_all(poll.PollSubmission, rows)
-        self.results = poll.results((s.model for s in stored), unreadable)
+        self.results = poll.results_of(rows)
         self.output.value = self._results_html(self.results)
         return self.results
 

@@ -15,7 +15,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from aiskole.reports import CHROMIUM, CHROMIUM_ARGS  # one definition for the kit, its tests and benchmarks
+from aiskole.reports.pdf import CHROMIUM_ARGS
+from aiskole.settings import (
+    DEFAULT_CHROMIUM as CHROMIUM,  # one definition for the kit, its tests and benchmarks
+)
 
 # Widgets appear only after the kernel has run the notebook and the page has loaded its JavaScript: on a busy
 # 2-core machine that can take well over Playwright's default 5 s.
