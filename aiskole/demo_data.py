@@ -332,6 +332,66 @@ def _stories(gen: _Gen, codes: list[str], start: dt.date) -> None:
             gen.add(withdrawn, code=code, at=at, who=None)
 
 
+#: The demo pilot: a canvas, its sub-scores and gate answers, and the gain calculation's three scenarios.
+PILOT_FIELDS = {
+    "titel": "AI-udkast til svar på henvendelser",
+    "problem": "Borgerservice besvarer ca. 9.000 skriftlige henvendelser om året; svartiden er 3-5 dage.",
+    "maalgruppe": "Medarbejdere i Borgerservice; borgere, der skriver til kommunen.",
+    "nuvaerende_proces": "Ca. 12 minutter pr. henvendelse: læse, slå op, skrive svar.",
+    "ai_loesning": "AI laver et udkast på kommunens godkendte platform. Medarbejderen retter og sender selv.",
+    "data": "Henvendelsens tekst; kan indeholde almindelige personoplysninger.",
+    "jura": "Mini-DPIA: fuld DPIA påkrævet. Ikke højrisiko efter AI-forordningen.",
+    "kpi": "Tid pr. henvendelse (minutter), svartid.",
+    "risici": "Forkerte svar, personoplysninger i udkast, automation bias.",
+    "historie": "Medarbejderne får mere tid til borgere, der ringer med svære sager.",
+    "ai_produktejer": "Afdelingsleder, Borgerservice",
+    "dataejer": "Systemejer for sagssystemet",
+    "isk": "Informationssikkerhedskoordinator",
+    "dpo": "Databeskyttelsesrådgiver",
+}
+PILOT_SCORES = {
+    "kvalitet": 3,
+    "faglig_tid": 4,
+    "klima": 0,
+    "strategi": 4,
+    "data": 2,
+    "jura": 3,
+    "teknik": 2,
+    "organisation": 3,
+    "leverandoer": 2,
+}
+PILOT_GATES = {
+    "forbudt": False,
+    "bilag_iii": False,
+    "art_6_3": None,
+    "fuld_dpia": True,
+    "offentlig_genai": False,
+}
+PILOT_SCENARIOS = {
+    "pessimistic": {
+        "baseline_minutes": 12,
+        "ai_minutes": 9,
+        "cases_per_year": 9000,
+        "adoption_pct": 50,
+        "new_task_hours": 200,
+    },
+    "likely": {
+        "baseline_minutes": 12,
+        "ai_minutes": 7,
+        "cases_per_year": 9000,
+        "adoption_pct": 70,
+        "new_task_hours": 150,
+    },
+    "optimistic": {
+        "baseline_minutes": 12,
+        "ai_minutes": 6,
+        "cases_per_year": 9000,
+        "adoption_pct": 85,
+        "new_task_hours": 100,
+    },
+}
+
+
 def _pilot(gen: _Gen, taken: set[str], end: dt.date) -> None:
     store = gen.store
     day = end - dt.timedelta(days=7)
@@ -347,40 +407,6 @@ def _pilot(gen: _Gen, taken: set[str], end: dt.date) -> None:
             state,
         )
         taken.add(PILOT_CODE)
-    fields = {
-        "titel": "AI-udkast til svar på henvendelser",
-        "problem": "Borgerservice besvarer ca. 9.000 skriftlige henvendelser om året; svartiden er 3-5 dage.",
-        "maalgruppe": "Medarbejdere i Borgerservice; borgere, der skriver til kommunen.",
-        "nuvaerende_proces": "Ca. 12 minutter pr. henvendelse: læse, slå op, skrive svar.",
-        "ai_loesning": "AI laver et udkast på kommunens godkendte platform. Medarbejderen retter og sender selv.",
-        "data": "Henvendelsens tekst; kan indeholde almindelige personoplysninger.",
-        "jura": "Mini-DPIA: fuld DPIA påkrævet. Ikke højrisiko efter AI-forordningen.",
-        "kpi": "Tid pr. henvendelse (minutter), svartid.",
-        "risici": "Forkerte svar, personoplysninger i udkast, automation bias.",
-        "historie": "Medarbejderne får mere tid til borgere, der ringer med svære sager.",
-        "ai_produktejer": "Afdelingsleder, Borgerservice",
-        "dataejer": "Systemejer for sagssystemet",
-        "isk": "Informationssikkerhedskoordinator",
-        "dpo": "Databeskyttelsesrådgiver",
-    }
-    scores = {
-        "kvalitet": 3,
-        "faglig_tid": 4,
-        "klima": 0,
-        "strategi": 4,
-        "data": 2,
-        "jura": 3,
-        "teknik": 2,
-        "organisation": 3,
-        "leverandoer": 2,
-    }
-    gates = {
-        "forbudt": False,
-        "bilag_iii": False,
-        "art_6_3": None,
-        "fuld_dpia": True,
-        "offentlig_genai": False,
-    }
     first = _start_of(day - dt.timedelta(days=14), 10)
     # an earlier draft, then the version the report must use (the latest)
     _canvas(
@@ -389,12 +415,21 @@ def _pilot(gen: _Gen, taken: set[str], end: dt.date) -> None:
         first,
         None,
         title="Udkast",
-        fields={**fields, "titel": "Udkast (gammel version)"},
-        scores=scores,
+        fields={**PILOT_FIELDS, "titel": "Udkast (gammel version)"},
+        scores=PILOT_SCORES,
         hours=300.0,
-        gates={**gates, "fuld_dpia": False},
+        gates={**PILOT_GATES, "fuld_dpia": False},
     )
-    _canvas(gen, PILOT_CODE, _start_of(day, 10), None, fields=fields, scores=scores, hours=375.0, gates=gates)
+    _canvas(
+        gen,
+        PILOT_CODE,
+        _start_of(day, 10),
+        None,
+        fields=PILOT_FIELDS,
+        scores=PILOT_SCORES,
+        hours=375.0,
+        gates=PILOT_GATES,
+    )
     content = heatmap.load_risks()
     cat = list(content.catalogue)
     _heatmap(
@@ -402,30 +437,7 @@ def _pilot(gen: _Gen, taken: set[str], end: dt.date) -> None:
     )
     # Q5 (large scale) and Q8 (innovative technology): a full DPIA is required
     _dpia(gen, PILOT_CODE, _start_of(day, 12), None, {n: n in (5, 8) for n in range(1, 11)})
-    scenarios = {
-        "pessimistic": {
-            "baseline_minutes": 12,
-            "ai_minutes": 9,
-            "cases_per_year": 9000,
-            "adoption_pct": 50,
-            "new_task_hours": 200,
-        },
-        "likely": {
-            "baseline_minutes": 12,
-            "ai_minutes": 7,
-            "cases_per_year": 9000,
-            "adoption_pct": 70,
-            "new_task_hours": 150,
-        },
-        "optimistic": {
-            "baseline_minutes": 12,
-            "ai_minutes": 6,
-            "cases_per_year": 9000,
-            "adoption_pct": 85,
-            "new_task_hours": 100,
-        },
-    }
-    estimate = kpi.estimate(scenarios, denominator="brutto")
+    estimate = kpi.estimate(PILOT_SCENARIOS, denominator="brutto")
     estimate.require_order()
     measured = kpi.evaluate_kpi("tid-pr-sag", 12.0, 8.0, 9.2)
     gen.add(kpi.KpiSubmission.of(estimate, measured), code=PILOT_CODE, at=_start_of(day, 13), who=None)

@@ -40,7 +40,8 @@ def load_quiz_index(datasets_dir: Path | None = None) -> QuizIndex:
     try:
         return _read(path, path.stat().st_mtime)
     except (OSError, yaml.YAMLError, TypeError, KeyError, AttributeError, ValueError):
-        # Only for a broken file: the full validation gives its Danish error message (and costs pydantic).
+        # Only for a broken file: the full validation gives its Danish error message; importing it costs a
+        # report kernel pydantic and the question bank's models (~0.15 s), which a sound file never needs.
         from aiskole.exercises.quiz import load_quiz
 
         content = load_quiz(datasets_dir)  # raises the Danish DatasetError for a broken file

@@ -9,11 +9,18 @@ kernels), so the room's size only goes to the join app that participants open; e
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import os
 import sys
 from pathlib import Path
 
+import tornado.ioloop
+from traitlets.config import Config
+from voila.app import Voila
+
 from aiskole.apps import APPS
+from aiskole.gzip_cache import CachedGZipContentEncoding
 from aiskole.resources import JUPYTER_DATA, apps_dir
 from aiskole.workshop import JOIN_APP
 
@@ -96,8 +103,6 @@ def stagger_refills(kernel_manager, *, first: float = REFILL_DELAY, spacing: flo
     The pool is first in, first out, so a request after the burst gets the earliest replacement, and the n-th
     request at the same moment waits for the n-th (Voilà's own behaviour when its pool is empty).
     """
-    import asyncio
-
     original = kernel_manager.fill_if_needed
     last_slot: dict[str | None, float] = {}  # per notebook: the presenter's app never queues behind the room
 
@@ -123,11 +128,6 @@ def _rendered(pool_item) -> bool:
 
 def make_app_class(*, participants: int = 0, pool_size: int = 1, on_ready=None):
     """A Voilà application with the Danish registry on the landing page and per-notebook pools."""
-    import tornado.ioloop
-    from traitlets.config import Config
-    from voila.app import Voila
-
-    from aiskole.gzip_cache import CachedGZipContentEncoding
 
     class AiskoleVoila(Voila):
         name = "aiskole-voila"
@@ -189,8 +189,6 @@ def serve(*, participants: int = 0, on_ready=None, **options) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - used by the test suite as a subprocess
-    import argparse
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--pool-size", type=int, default=1)

@@ -30,10 +30,9 @@ from aiskole.errors import StoreError
 from aiskole.exercises import is_exercise
 from aiskole.exercises.base import SubmissionModel
 from aiskole.settings import Settings, get_settings
+from aiskole.workshop import normalise_workshop_code
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-#: Workshop codes are short and typed on phones: letters, digits and dashes.
-WORKSHOP_CODE = re.compile(r"^[A-Za-z0-9-]{3,16}$")
 
 metadata = sa.MetaData()
 
@@ -111,26 +110,6 @@ class Workshop:
 def _utc(value: dt.datetime) -> dt.datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def normalise_workshop_code(code: str | None) -> str | None:
-    """Strip and upper-case a workshop code; ``None`` or blank means no workshop.
-
-    Raises
-    ------
-    ValueError
-        With a Danish message when the code has the wrong form.
-    """
-    if code is None or not str(code).strip():
-        return None
-    code = str(code).strip().upper()
-    if not WORKSHOP_CODE.match(code):
-        rule = "Workshopkoden skal være 3-16 tegn: bogstaver, tal eller bindestreg"
-        if not 3 <= len(code) <= 16:
-            raise ValueError(f"{rule} – du har skrevet {len(code)} tegn.")
-        bad = re.search(r"[^A-Za-z0-9-]", code).group()
-        raise ValueError(f"{rule} – «{bad}» er ikke tilladt.")
-    return code
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

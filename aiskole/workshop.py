@@ -22,6 +22,30 @@ JOIN_APP = "deltag.ipynb"
 DEFAULT_RETENTION_DAYS = 90
 
 
+#: Codes that group submissions (a live workshop's join code, or a pilot's label): short, typed on phones.
+WORKSHOP_CODE = re.compile(r"^[A-Za-z0-9-]{3,16}$")
+
+
+def normalise_workshop_code(code: str | None) -> str | None:
+    """Strip and upper-case a workshop code; ``None`` or blank means no workshop.
+
+    Raises
+    ------
+    ValueError
+        With a Danish message when the code has the wrong form.
+    """
+    if code is None or not str(code).strip():
+        return None
+    code = str(code).strip().upper()
+    if not WORKSHOP_CODE.match(code):
+        rule = "Workshopkoden skal være 3-16 tegn: bogstaver, tal eller bindestreg"
+        if not 3 <= len(code) <= 16:
+            raise ValueError(f"{rule} – du har skrevet {len(code)} tegn.")
+        bad = re.search(r"[^A-Za-z0-9-]", code).group()
+        raise ValueError(f"{rule} – «{bad}» er ikke tilladt.")
+    return code
+
+
 def new_code() -> str:
     """A random join code, e.g. ``"K7FMQX"`` (25^6 ≈ 244 million possibilities)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

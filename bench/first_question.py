@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from playwright.sync_api import expect, sync_playwright
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila  # noqa: E402
+from aiskole.testing import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila
 
 
 def measure(browser, url: str, runs: int, width: int) -> list[float]:

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from playwright.sync_api import expect, sync_playwright
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-from aiskole.apps import APPS  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila  # noqa: E402
+from aiskole.apps import APPS
+from aiskole.testing import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila
 
 
 def main() -> None:

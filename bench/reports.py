@@ -1,11 +1,11 @@
 """Report benchmarks. Not a test: it prints figures and ratios, it never fails on time.
 
 1. A cohort report over 10,000 responses, against papermill running an empty notebook (target ≤ 1.5×).
-   Both go through :func:`aiskole.reports.execute_notebook`, the one way every report template is run
+   Both go through :func:`aiskole.reports.runner.execute_notebook`, the one way every report template is run
    (same papermill options, kernel arguments and working folder), in this process. One discarded warm-up
    run of each first; then the two alternate, so a change in the machine's load hits both alike.
 2. 50 pilot reports, one process after the other vs in parallel processes (target ≥ 1.8× faster on 2 cores),
-   with the batch's default number of processes (:func:`aiskole.reports.default_workers`).
+   with the batch's default number of processes (:func:`aiskole.reports.batch.default_workers`).
 
     .venv/bin/python bench/reports.py [--pilots 50] [--runs 9]     (--pilots 0: only part 1)
 """
@@ -15,12 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def empty_notebook(path: Path) -> Path:
@@ -55,8 +52,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
 
-    from aiskole import reports
     from aiskole.demo_data import generate, generate_responses
+    from aiskole.reports import batch, runner
     from aiskole.store import BoundStore, Store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,16 +71,16 @@ def main() -> None:
         empty = empty_notebook(tmp / "empty.ipynb")
         params = {"start": "2026-01-01", "end": "2026-12-31", "department": None, "database_url": url}
         print(f"load average before: {load()}")
-        reports.execute_notebook(empty)  # warm-up runs, not counted
-        reports.execute("cohort", params)
+        runner.execute_notebook(empty)  # warm-up runs, not counted
+        runner.execute("cohort", params)
         base: list[float] = []
         cohort: list[float] = []
         base_cpu: list[float] = []
         cohort_cpu: list[float] = []
         for _ in range(args.runs):
-            base += timed(lambda: reports.execute_notebook(empty), 1, base_cpu)
-            cohort += timed(lambda: reports.execute("cohort", params), 1, cohort_cpu)
-        [result] = reports.read_results(reports.execute("cohort", params))  # the report did the real work
+            base += timed(lambda: runner.execute_notebook(empty), 1, base_cpu)
+            cohort += timed(lambda: runner.execute("cohort", params), 1, cohort_cpu)
+        [result] = runner.read_results(runner.execute("cohort", params))  # the report did the real work
         ratio = statistics.median(cohort) / statistics.median(base)
         print(f"papermill, empty notebook:            median {statistics.median(base):.2f} s  {fmt(base)}")
         print(f"cohort report, {n_rows} responses:   median {statistics.median(cohort):.2f} s  {fmt(cohort)}")
@@ -109,13 +106,13 @@ def main() -> None:
             for row in source:
                 bound.add_submission(row.exercise, row.answers, row.result)
             codes.append(code)
-        jobs = [reports.Job("pilot", {"code": c, "database_url": url}, f"pilot-{c}") for c in codes]
+        jobs = [runner.Job("pilot", {"code": c, "database_url": url}, f"pilot-{c}") for c in codes]
         start = time.perf_counter()
-        seq = reports.run_batch(jobs, tmp / "seq", ("html",), workers=1, progress=False)
+        seq = batch.run_batch(jobs, tmp / "seq", ("html",), workers=1, progress=False)
         sequential = time.perf_counter() - start
         start = time.perf_counter()
-        workers = reports.default_workers(len(jobs))  # what `aiskole report pilot --all` uses
-        par = reports.run_batch(jobs, tmp / "par", ("html",), workers=workers, progress=False)
+        workers = batch.default_workers(len(jobs))  # what `aiskole report pilot --all` uses
+        par = batch.run_batch(jobs, tmp / "par", ("html",), workers=workers, progress=False)
         parallel = time.perf_counter() - start
         ok_seq, ok_par = sum(o.ok for o in seq), sum(o.ok for o in par)
         print(f"{args.pilots} pilot reports, one after the other: {sequential:.1f} s ({ok_seq} ok)")

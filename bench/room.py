@@ -54,16 +54,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import nbformat
+from playwright.async_api import async_playwright
+
+from aiskole.resources import apps_dir
+from aiskole.store import BoundStore, Store
+from aiskole.testing import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, wait_for_page
+from aiskole.workshop import JOIN_APP, join_url
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import nbformat  # noqa: E402
-from playwright.async_api import async_playwright  # noqa: E402
-
-from aiskole.resources import apps_dir  # noqa: E402
-from aiskole.store import BoundStore, Store  # noqa: E402
-from aiskole.workshop import JOIN_APP, join_url  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, wait_for_page  # noqa: E402
 
 #: Started with ``python -c`` so the root folder can be chosen: ``python -m aiskole.server`` has no option for it.
 #: argv[4], when not empty, replaces the ``--VoilaExecutor.timeout=60`` of :func:`aiskole.server.voila_argv`

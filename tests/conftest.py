@@ -22,9 +22,28 @@ if "AISKOLE_TEST_KEEP_DATA_DIR" not in os.environ:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Fixtures that start or use the throwaway PostgreSQL server: a test that asks for one is marked ``postgres``.
+POSTGRES_FIXTURES = {"pg_server", "pg_url", "voila_postgres"}
+BROWSER_DIR = ROOT / "tests" / "browser"
+
+
+def needs_postgres(item) -> bool:
+    if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "postgresql" in callspec.params.values()
+
+
 def pytest_collection_modifyitems(config, items):
-    """Run the browser tests last: the session's Playwright browser keeps an event loop running in the main
-    thread, which would break the tests that run their own asyncio loop or their own Playwright."""
+    """Mark every test by what it needs, so ``-m "not browser and not postgres"`` runs the fast suite on a
+    laptop without Chromium or PostgreSQL; then run the browser tests last: the session's Playwright browser
+    keeps an event loop running in the main thread, which would break the tests that run their own asyncio
+    loop or their own Playwright."""
+    for item in items:
+        if BROWSER_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+        if needs_postgres(item):
+            item.add_marker(pytest.mark.postgres)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 

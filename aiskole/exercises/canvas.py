@@ -579,60 +579,16 @@ def evaluate(
     chosen = validate_scores(scores, content)
     chosen["tid"] = hours_score(hours, content)
     answers = validate_gates(gates, content)
-    weights = weights or {}
-    if not isinstance(weights, Mapping) or any(k not in DIMENSIONS for k in weights):
-        raise ValueError("Vægtene skal angives for gevinst og/eller kompleksitet.")
-    defaults = default_weights(content)
-    norm = {d: normalise_weights(weights.get(d, defaults[d]), d, content) for d in DIMENSIONS}
-
+    norm = _weights(weights, content)
     full_dpia = answers["fuld_dpia"] is True
     high_risk = answers["bilag_iii"] is True and answers["art_6_3"] is not True
-
-    def parts(dimension: str) -> list[Part]:
-        out = []
-        for sub in content.dimension(dimension).parts:
-            score = chosen[sub.id]
-            if sub.id == "jura" and full_dpia:
-                score = max(score, JURA_MIN_WITH_FULL_DPIA)
-            out.append(Part(sub.id, sub.label, score, chosen[sub.id], norm[dimension][sub.id]))
-        return out
-
-    gain_parts, complexity_parts = parts("gevinst"), parts("kompleksitet")
+    gain_parts = _parts("gevinst", chosen, norm, full_dpia, content)
+    complexity_parts = _parts("kompleksitet", chosen, norm, full_dpia, content)
     gevinst = _weighted(gain_parts)
     kompleksitet = _weighted(complexity_parts)
     if high_risk:
         kompleksitet = max(kompleksitet, KOMPLEKSITET_MIN_HIGH_RISK)
-
-    fired = [
-        ("forbudt", answers["forbudt"] is True, True),
-        ("hoejrisiko", high_risk, False),
-        ("fuld_dpia", full_dpia, False),
-        ("offentlig_genai", answers["offentlig_genai"] is True, True),
-    ]
-    hits = tuple(
-        GateHit(g.id, g.title, g.text, g.legal_basis, content.sources_for(g.sources), stop)
-        for g, on, stop in ((content.gate(i), on, stop) for i, on, stop in fired)
-        if on
-    )
-
-    flags: list[Flag] = []
-
-    def add_flag(flag_id: str, **fmt) -> None:
-        f = content.flag(flag_id)
-        flags.append(
-            Flag(f.id, f.label, f.text.format(**fmt) if fmt else f.text, content.sources_for(f.sources))
-        )
-
-    if high_risk:
-        add_flag("fria_registrering")
-    needed = [q for q in QUESTIONS if q != "art_6_3" or answers["bilag_iii"]]
-    if any(answers[q] is None for q in needed):
-        add_flag("foreloebig")
-    if roles is not None:
-        empty = missing_roles(roles, content)
-        if empty:
-            add_flag("roller_mangler", roles=_join(empty))
-
+    hits = _gates(answers, high_risk, full_dpia, content)
     stopped = any(h.stop for h in hits)
     code = None if stopped else quadrant_for(gevinst, kompleksitet)
     quadrant = content.quadrant(code) if code else None
@@ -643,12 +599,66 @@ def evaluate(
         kompleksitet_parts=tuple(complexity_parts),
         hours=float(hours),
         gates=hits,
-        flags=tuple(flags),
+        flags=_flags(answers, high_risk, roles, content),
         quadrant=code,
         quadrant_name=quadrant.name if quadrant else None,
         quadrant_meaning=quadrant.meaning if quadrant else None,
         answers=answers,
     )
+
+
+def _weights(weights, content: CanvasContent) -> dict[str, dict[str, float]]:
+    weights = weights or {}
+    if not isinstance(weights, Mapping) or any(k not in DIMENSIONS for k in weights):
+        raise ValueError("Vægtene skal angives for gevinst og/eller kompleksitet.")
+    defaults = default_weights(content)
+    return {d: normalise_weights(weights.get(d, defaults[d]), d, content) for d in DIMENSIONS}
+
+
+def _parts(dimension: str, chosen, norm, full_dpia: bool, content: CanvasContent) -> list[Part]:
+    """The sub-scores of one dimension as used; a full DPIA raises the jura sub-score before weighting."""
+    out = []
+    for sub in content.dimension(dimension).parts:
+        score = chosen[sub.id]
+        if sub.id == "jura" and full_dpia:
+            score = max(score, JURA_MIN_WITH_FULL_DPIA)
+        out.append(Part(sub.id, sub.label, score, chosen[sub.id], norm[dimension][sub.id]))
+    return out
+
+
+def _gates(answers, high_risk: bool, full_dpia: bool, content: CanvasContent) -> tuple[GateHit, ...]:
+    fired = [
+        ("forbudt", answers["forbudt"] is True, True),
+        ("hoejrisiko", high_risk, False),
+        ("fuld_dpia", full_dpia, False),
+        ("offentlig_genai", answers["offentlig_genai"] is True, True),
+    ]
+    return tuple(
+        GateHit(g.id, g.title, g.text, g.legal_basis, content.sources_for(g.sources), stop)
+        for g, on, stop in ((content.gate(i), on, stop) for i, on, stop in fired)
+        if on
+    )
+
+
+def _flags(answers, high_risk: bool, roles, content: CanvasContent) -> tuple[Flag, ...]:
+    flags: list[Flag] = []
+
+    def add(flag_id: str, **fmt) -> None:
+        f = content.flag(flag_id)
+        flags.append(
+            Flag(f.id, f.label, f.text.format(**fmt) if fmt else f.text, content.sources_for(f.sources))
+        )
+
+    if high_risk:
+        add("fria_registrering")
+    needed = [q for q in QUESTIONS if q != "art_6_3" or answers["bilag_iii"]]
+    if any(answers[q] is None for q in needed):
+        add("foreloebig")
+    if roles is not None:
+        empty = missing_roles(roles, content)
+        if empty:
+            add("roller_mangler", roles=_join(empty))
+    return tuple(flags)
 
 
 def build_canvas(

@@ -318,127 +318,116 @@ class _Poster:
         return text
 
 
+#: The nine free-text fields of the poster, 3 × 3, in reading order.
+POSTER_GRID = (
+    "problem",
+    "maalgruppe",
+    "nuvaerende_proces",
+    "ai_loesning",
+    "data",
+    "jura",
+    "kpi",
+    "risici",
+    "historie",
+)
+MARGIN = 12.0
+TOP, BOTTOM = 256.0, 24.0
+COLUMN, GAP = 86.0, 4.0
+
+
 def a3_figure(
     canvas: Canvas, *, today: dt.date | None = None, content: CanvasContent | None = None
 ) -> tuple[Figure, list[PosterBox]]:
     """The A3 landscape poster (420 × 297 mm) as a matplotlib Figure, and its text boxes."""
     content = content or load_canvas()
     today = today or dt.date.today()
-    ev = canvas.evaluation
     fig = Figure(figsize=(A3_MM[0] / MM_PER_INCH, A3_MM[1] / MM_PER_INCH), dpi=100)
     FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    p = _Poster(fig, renderer)
+    p = _Poster(fig, fig.canvas.get_renderer())
     fig.patch.set_facecolor("white")
-
-    margin = 12.0
-    # header: the title (wrapped, at most two lines), the kit and the date
-    title_text, title_cut = p.fitted(
-        margin, 285, 305, 25, canvas.title or "Use case uden titel", size=21, weight="bold"
-    )
-    p.boxes.append(PosterBox("titel", None, title_text, title_cut))
-    p.text(408, 266, f"Use-case-canvas · {l10n.date_long(today)}", size=11, colour="#333333", ha="right")
-    if ev.stopped:
-        badge, badge_colour, badge_ink = "STOP – ikke placeret", "#fbe3e0", STOP_INK
-    else:
-        badge = f"Placering: {ev.quadrant_name}"
-        badge_colour, badge_ink = QUADRANT_STYLE[ev.quadrant][0], INK
-    p.text(
-        408,
-        279,
-        badge,
-        size=15,
-        weight="bold",
-        colour=badge_ink,
-        ha="right",
-        bbox={
-            "boxstyle": "round,pad=0.5",
-            "facecolor": badge_colour,
-            "edgecolor": badge_ink,
-            "linewidth": 1.5,
-        },
-    )
-
-    # nine field boxes, 3 × 3, on the left
-    left, top, bottom = margin, 256.0, 24.0
-    col_w, gap = 86.0, 4.0
-    row_h = (top - bottom - 2 * gap) / 3
-    grid = [
-        "problem",
-        "maalgruppe",
-        "nuvaerende_proces",
-        "ai_loesning",
-        "data",
-        "jura",
-        "kpi",
-        "risici",
-        "historie",
-    ]
-    for i, field_id in enumerate(grid):
-        row, col = divmod(i, 3)
-        x = left + col * (col_w + gap)
-        y = top - (row + 1) * row_h - row * gap
-        spec = content.field_(field_id)
-        p.box(
-            field_id,
-            x,
-            y,
-            col_w,
-            row_h,
-            spec.label,
-            canvas.fields.get(field_id, ""),
-            placeholder="(ikke udfyldt)",
-        )
-
-    # right column: the quadrant chart, the scores, gates and flags, the roles
-    rx = left + 3 * col_w + 2 * gap + 4.0
-    rw = 408.0 - rx
-    chart = 72.0
-    ax = fig.add_axes((p.fx(rx + (rw - chart) / 2 + 4), p.fy(top - chart - 2), p.fx(chart), p.fy(chart)))
-    draw_quadrant(ax, ev, canvas.title, content, fontsize=8.5)
-    p.text(rx + rw / 2, top - chart - 14.5, bubble_note(ev), size=8, colour="#333333", ha="center")
-
-    def parts_lines(parts: tuple[Part, ...]) -> list[str]:
-        out = []
-        for part in parts:
-            extra = f" (valgt {part.chosen}, hævet af en regel)" if part.raised else ""
-            if part.id == "tid":
-                extra = f" ({l10n.number(ev.hours)} timer/år)"
-            out.append(f"– {part.label}: {part.score}{extra} · vægt {l10n.number(part.weight * 100)} %")
-        return out
-
-    note = " (kun til orientering)" if ev.stopped else ""
-    score_lines = [
-        f"Gevinst: {format_score(ev.gevinst)} af 5{note}",
-        *parts_lines(ev.gevinst_parts),
-        f"Kompleksitet: {format_score(ev.kompleksitet)} af 5{note}",
-        *parts_lines(ev.kompleksitet_parts),
-    ]
-    p.box("scores", rx, 107.0, rw, 56.0, "Scorer", "\n".join(score_lines), size=7.5)
-
-    rule_lines = [f"▲ {g.title} ({g.legal_basis})" for g in ev.gates]
-    rule_lines += [f"● {f.label}: {f.text}" for f in ev.flags]
-    p.box(
-        "regler",
-        rx,
-        63.0,
-        rw,
-        41.0,
-        "Regler og flag",
-        "\n".join(rule_lines),
-        size=7.5,
-        placeholder="Ingen stop-regler eller flag.",
-    )
-    role_lines = [f"{f.label}: {canvas.fields.get(f.id) or '–'}" for f in content.roles]
-    p.box("roller", rx, bottom, rw, 36.0, "Roller", "\n".join(role_lines), size=8)
-
+    _poster_header(p, canvas, today)
+    _poster_fields(p, canvas, content)
+    _poster_right_column(p, fig, canvas, content)
     foot = (
         f"{content.disclaimer} Kvadranter skæres ved 2,5. Regler: AI-forordningen art. 5, 6, 26 og 27; "
         "databeskyttelsesforordningen art. 28 og 35."
     )
-    foot_text, foot_cut = p.fitted(margin, 19.5, 396, 9, foot, size=7.5, colour="#333333")
+    foot_text, foot_cut = p.fitted(MARGIN, 19.5, 396, 9, foot, size=7.5, colour="#333333")
     p.boxes.append(PosterBox("fod", None, foot_text, foot_cut))
     return fig, p.boxes
+
+
+def _poster_header(p: _Poster, canvas: Canvas, today: dt.date) -> None:
+    """The title (wrapped, at most two lines), the kit and the date, and the placement badge."""
+    ev = canvas.evaluation
+    title_text, title_cut = p.fitted(
+        MARGIN, 285, 305, 25, canvas.title or "Use case uden titel", size=21, weight="bold"
+    )
+    p.boxes.append(PosterBox("titel", None, title_text, title_cut))
+    p.text(408, 266, f"Use-case-canvas · {l10n.date_long(today)}", size=11, colour="#333333", ha="right")
+    if ev.stopped:
+        badge, fill, ink = "STOP – ikke placeret", "#fbe3e0", STOP_INK
+    else:
+        badge, fill, ink = f"Placering: {ev.quadrant_name}", QUADRANT_STYLE[ev.quadrant][0], INK
+    frame = {"boxstyle": "round,pad=0.5", "facecolor": fill, "edgecolor": ink, "linewidth": 1.5}
+    p.text(408, 279, badge, size=15, weight="bold", colour=ink, ha="right", bbox=frame)
+
+
+def _poster_fields(p: _Poster, canvas: Canvas, content: CanvasContent) -> None:
+    """The nine field boxes, 3 × 3, on the left."""
+    row_h = (TOP - BOTTOM - 2 * GAP) / 3
+    for i, field_id in enumerate(POSTER_GRID):
+        row, col = divmod(i, 3)
+        x = MARGIN + col * (COLUMN + GAP)
+        y = TOP - (row + 1) * row_h - row * GAP
+        label = content.field_(field_id).label
+        p.box(
+            field_id,
+            x,
+            y,
+            COLUMN,
+            row_h,
+            label,
+            canvas.fields.get(field_id, ""),
+            placeholder="(ikke udfyldt)",
+        )
+
+
+def _parts_lines(parts: tuple[Part, ...], hours: float) -> list[str]:
+    out = []
+    for part in parts:
+        extra = f" (valgt {part.chosen}, hævet af en regel)" if part.raised else ""
+        if part.id == "tid":
+            extra = f" ({l10n.number(hours)} timer/år)"
+        out.append(f"– {part.label}: {part.score}{extra} · vægt {l10n.number(part.weight * 100)} %")
+    return out
+
+
+def _poster_right_column(p: _Poster, fig: Figure, canvas: Canvas, content: CanvasContent) -> None:
+    """The quadrant chart, the scores, the rules and flags, and the roles."""
+    ev = canvas.evaluation
+    rx = MARGIN + 3 * COLUMN + 2 * GAP + 4.0
+    rw = 408.0 - rx
+    chart = 72.0
+    ax = fig.add_axes((p.fx(rx + (rw - chart) / 2 + 4), p.fy(TOP - chart - 2), p.fx(chart), p.fy(chart)))
+    draw_quadrant(ax, ev, canvas.title, content, fontsize=8.5)
+    p.text(rx + rw / 2, TOP - chart - 14.5, bubble_note(ev), size=8, colour="#333333", ha="center")
+    note = " (kun til orientering)" if ev.stopped else ""
+    score_lines = [
+        f"Gevinst: {format_score(ev.gevinst)} af 5{note}",
+        *_parts_lines(ev.gevinst_parts, ev.hours),
+        f"Kompleksitet: {format_score(ev.kompleksitet)} af 5{note}",
+        *_parts_lines(ev.kompleksitet_parts, ev.hours),
+    ]
+    p.box("scores", rx, 107.0, rw, 56.0, "Scorer", "\n".join(score_lines), size=7.5)
+    rule_lines = [f"▲ {g.title} ({g.legal_basis})" for g in ev.gates]
+    rule_lines += [f"● {f.label}: {f.text}" for f in ev.flags]
+    p.box(
+        "regler", rx, 63.0, rw, 41.0, "Regler og flag", "\n".join(rule_lines), size=7.5,
+        placeholder="Ingen stop-regler eller flag.",
+    )  # fmt: skip
+    role_lines = [f"{f.label}: {canvas.fields.get(f.id) or '–'}" for f in content.roles]
+    p.box("roller", rx, BOTTOM, rw, 36.0, "Roller", "\n".join(role_lines), size=8)
 
 
 def a3_pdf(canvas: Canvas, *, today: dt.date | None = None, content: CanvasContent | None = None) -> bytes:

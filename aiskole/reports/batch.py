@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -23,7 +24,9 @@ from aiskole.reports.dpia_note import dpia_note
 from aiskole.reports.model import parse_code, parse_date, read
 from aiskole.reports.runner import Job, Outcome, run_report
 from aiskole.reports.store import report_store
-from aiskole.store import Store
+
+if TYPE_CHECKING:  # the store is handed in; its types are only annotations here
+    from aiskole.store import Store
 
 #: At most this many report processes by default, whatever the number of cores (each needs ~200 MB).
 MAX_WORKERS = 8

@@ -14,7 +14,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiskole import l10n
 from aiskole.errors import ReportError
@@ -24,8 +24,10 @@ from aiskole.exercises.quiz import correct_per_question
 from aiskole.quiz_index import load_quiz_index
 from aiskole.reports.model import Report, Section, is_synthetic, parse_date, read
 from aiskole.scales import TOPICS
-from aiskole.store import Store, SubmissionValue, Workshop
 from aiskole.workshop import validate_department
+
+if TYPE_CHECKING:  # the store is handed in; its types are only annotations here
+    from aiskole.store import Store, SubmissionValue, Workshop
 
 #: Aggregates over fewer participants than this are never shown in a cohort report.
 MIN_GROUP = 5

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiskole.errors import ReportError
 from aiskole.exercises import dpia
 from aiskole.exercises.base import Unreadable, read
 from aiskole.reports import model
-from aiskole.store import Store
+
+if TYPE_CHECKING:  # the store is handed in; its types are only annotations here
+    from aiskole.store import Store
 
 
 @dataclass(frozen=True)

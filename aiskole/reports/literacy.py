@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiskole import exercises
 from aiskole.datasets import Claim, load_claims
@@ -15,7 +15,9 @@ from aiskole.quiz_index import load_quiz_index
 from aiskole.reports.model import Report, Section, is_synthetic
 from aiskole.reports.workshop import Loaded, load
 from aiskole.scales import TOPICS
-from aiskole.store import Store
+
+if TYPE_CHECKING:  # the store is handed in; its types are only annotations here
+    from aiskole.store import Store
 
 #: The claim the record cites for art. 4.
 ART4_CLAIM = "aia-art4-faerdigheder"

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiskole.errors import ReportError, StoreError
-from aiskole.store import Store, Workshop, normalise_workshop_code
+from aiskole.workshop import normalise_workshop_code
+
+if TYPE_CHECKING:  # the store is handed in; its types are only annotations here
+    from aiskole.store import Store, Workshop
 
 #: Synthetic demo workshops have titles starting with this (and ``"synthetic": true`` in their state).
 SYNTHETIC_PREFIX = "[SYNTETISK]"

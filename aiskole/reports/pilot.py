@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiskole import exercises, l10n
 from aiskole.errors import ReportError
 from aiskole.exercises import canvas, dpia, heatmap, kpi
 from aiskole.exercises.base import Stored, Unreadable, by_time, read_all
 from aiskole.reports.model import Report, Section, is_synthetic, parse_code, read
-from aiskole.store import Store
+
+if TYPE_CHECKING:  # the store is handed in; its types are only annotations here
+    from aiskole.store import Store
 
 #: A KPI that has come less than this far (in %) from its baseline toward its target makes a pilot "Justér".
 KPI_PROGRESS_MIN = 50.0

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import os
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from papermill.exceptions import PapermillExecutionError
 from traitlets.config import Config
 
 from aiskole.errors import ReportError
+from aiskole.files import copy_atomically, write_atomically
 from aiskole.reports.pdf import print_pdf
 from aiskole.resources import NBCONVERT_TEMPLATES, report_templates_dir
 
@@ -152,27 +152,6 @@ def execute_notebook(path: Path, parameters: dict[str, Any] | None = None):
             raise ReportError(f"Rapporten kunne ikke laves: {exc.ename}: {exc.evalue}") from None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, so no half-written file is ever seen."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _copy_atomically(src: Path, dst: Path) -> None:
-    """Copy ``src`` into place at ``dst`` atomically (the staging folder may be on another file system)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", dir=dst.parent)
-    os.close(fd)
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
-
-
 def single_result(notebook) -> dict[str, Any]:
     results = read_results(notebook)
     if len(results) != 1:
@@ -204,7 +183,7 @@ def run_report(job: Job, out_dir: Path, formats: tuple[str, ...] = ("html",)) ->
             paths.append(out_dir / f"{job.name}.html")
         if "pdf" in formats:
             out_dir.mkdir(parents=True, exist_ok=True)
-            _copy_atomically(Path(staging) / f"{job.name}.pdf", out_dir / f"{job.name}.pdf")
+            copy_atomically(Path(staging) / f"{job.name}.pdf", out_dir / f"{job.name}.pdf")
             paths.append(out_dir / f"{job.name}.pdf")
     for attachment in read_attachments(notebook):
         path = out_dir / Path(attachment["filename"]).name

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiskole import exercises, l10n
 from aiskole.errors import ReportError
@@ -18,7 +18,9 @@ from aiskole.exercises import canvas, dpia, heatmap, poll, quiz, story
 from aiskole.exercises.base import latest_per_participant, read_all
 from aiskole.live import as_state
 from aiskole.reports.model import Report, Section, is_synthetic, parse_code, read
-from aiskole.store import Store, Submission, Workshop
+
+if TYPE_CHECKING:  # the store is handed in; its types are only annotations here
+    from aiskole.store import Store, Submission, Workshop
 
 
 @dataclass(frozen=True)
