@@ -174,7 +174,7 @@ def test_an_unknown_timeline_is_refused_in_danish():
 # --- no other text in the kit teaches another date for the same rule -----------------------------------
 
 DATE = re.compile(r"\b(\d{1,2}\. (?:" + "|".join(MONTHS) + r") \d{4})\b")
-SENTENCE = re.compile(r"(?<=[a-zæøå)\]»])[.!?]\s+(?=[A-ZÆØÅ«\"*])|\n\s*\n|\n(?=\s*[-*|])")
+SENTENCE = re.compile(r"(?<=[\w)\]»])[.!?]\s+(?=[A-ZÆØÅ«\"*])|\n\s*\n|\n(?=\s*[-*|])")
 
 #: For each rule: how to recognise a sentence about it, and the only dates such a sentence may give.
 RULES = [
