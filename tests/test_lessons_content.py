@@ -18,7 +18,10 @@ LESSONS = sorted(
 )
 GUIDES = sorted((ROOT / "lessons").glob("[0-9][0-9]-*/facilitatorguide.md"))
 KIT = sorted((ROOT / "lessons" / "facilitator").glob("*.md"))
-QUIZ_IDS = {q["id"] for q in yaml.safe_load((ROOT / "datasets" / "quiz.yaml").read_text(encoding="utf-8"))["questions"]}
+QUIZ_IDS = {
+    q["id"]
+    for q in yaml.safe_load((ROOT / "datasets" / "quiz.yaml").read_text(encoding="utf-8"))["questions"]
+}
 QUIZ_CALL = re.compile(r"QuizView\(\s*questions\s*=\s*\[([^\]]*)\]\s*\)")
 
 
@@ -44,7 +47,11 @@ def test_code_is_collapsed_and_minimal(path):
     for cell in cells(path):
         if cell.cell_type == "code":
             assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, cell.source[:40]
-            calls = [line for line in cell.source.splitlines() if line and not line.startswith(("from ", "import "))]
+            calls = [
+                line
+                for line in cell.source.splitlines()
+                if line and not line.startswith(("from ", "import "))
+            ]
             assert len(calls) == 1, cell.source
 
 
@@ -77,7 +84,9 @@ def test_every_think_prompt_has_a_model_answer(path):
     assert prompts, f"{path.name}: ingen »Tænk over det«"
     for source in prompts:
         assert source.count(THINK) == 1
-        answer = re.search(r"<details>\s*<summary>Se et bud på et svar</summary>\s*(.+?)\s*</details>", source, re.S)
+        answer = re.search(
+            r"<details>\s*<summary>Se et bud på et svar</summary>\s*(.+?)\s*</details>", source, re.S
+        )
         assert answer and len(answer.group(1).split()) >= 15, source[:80]
 
 
@@ -120,7 +129,11 @@ def test_lesson_03_is_two_sessions_that_each_fit_their_widgets():
     sessions = sorted((ROOT / "lessons" / "03-proces").glob("*.ipynb"))
     assert len(sessions) == 2
     for path in sessions:
-        views = [c.source for c in cells(path) if c.cell_type == "code" and "View(" in c.source and "Quiz" not in c.source]
+        views = [
+            c.source
+            for c in cells(path)
+            if c.cell_type == "code" and "View(" in c.source and "Quiz" not in c.source
+        ]
         first = next(c.source for c in cells(path)[1:] if c.cell_type == "markdown")
         minutes = int(re.search(r"\*\*Tid:\*\* ca\. (\d+) minutter", first).group(1))
         assert len(views) <= 2 and minutes >= 15 * len(views) + 20, path.name

@@ -16,11 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(p for p in ROOT.glob("lessons/**/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 GUIDES = sorted(ROOT.glob("lessons/**/*.md"))
 
-#: The limits the lessons meet (the kit's aim is 40 for the lessons' own text; 45 was the old limit).
-LESSON_TEXT_MAX = 40
-LESSON_ALL_MAX = 40
-PLAIN_MAX = 40
-GUIDE_MAX = 45
+#: The limits the content meets on 2026-12-01 (the kit aims at 40; the old limit was 45 for lesson text and claims
+#: together; the plain lines must stay at or below 40 and reach 23.5). Raise a limit only with a reason.
+LESSON_TEXT_MAX = 36
+LESSON_ALL_MAX = 38
+PLAIN_MAX = 25
+GUIDE_MAX = 36
 
 CITED = re.compile(r"claims\(([^)]*)\)")
 TIMELINE = re.compile(r"timeline\(\s*[\"']([^\"']+)[\"']")
@@ -55,8 +56,14 @@ def learner_text(path: Path) -> tuple[str, str, str]:
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
     ids = [i for s in sources for args in CITED.findall(s) for i in re.findall(r"[\"']([^\"']+)[\"']", args)]
     shown = [timelines[t] for s in sources for t in TIMELINE.findall(s)]
-    facts = [known[i].text for i in ids] + [e.text for t in shown for e in t.events] + [t.history.text for t in shown]
-    plain = [known[i].plain for i in ids if known[i].plain] + [e.plain for t in shown for e in t.events if e.plain]
+    facts = (
+        [known[i].text for i in ids]
+        + [e.text for t in shown for e in t.events]
+        + [t.history.text for t in shown]
+    )
+    plain = [known[i].plain for i in ids if known[i].plain] + [
+        e.plain for t in shown for e in t.events if e.plain
+    ]
     return markdown, "\n\n".join(facts), "\n\n".join(plain)
 
 
@@ -70,7 +77,9 @@ def test_lesson_readability(path, record_property):
         f"\nLIX {path.stem}: {together:.1f} ({band(together)}); lesson text {lix(markdown):.1f}, "
         f"sourced claims {lix(facts):.1f}, plain lines {lix(plain):.1f}"
     )
-    assert lix(markdown) <= LESSON_TEXT_MAX, f"{path.name}: LIX {lix(markdown):.1f} – skriv kortere sætninger og ord"
+    assert lix(markdown) <= LESSON_TEXT_MAX, (
+        f"{path.name}: LIX {lix(markdown):.1f} – skriv kortere sætninger og ord"
+    )
     assert together <= LESSON_ALL_MAX, f"{path.name}: LIX {together:.1f} i alt"
 
 

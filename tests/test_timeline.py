@@ -35,7 +35,10 @@ EXPECTED = {
     D(2028, 8, 2): [r"bilag I\b(?!I)"],
 }
 
-MONTHS = "januar februar marts april maj juni juli august september oktober november december".split()
+MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
 
 
 def danish(day: dt.date) -> str:
@@ -64,7 +67,14 @@ def test_every_event_has_its_own_https_source_and_a_short_plain_line(ai_act):
 
 def test_history_names_the_original_dates_and_the_adoption_once(ai_act):
     history = ai_act.history.text
-    for words in ("oprindelige", "2. august 2026", "2. august 2027", "16. juni 2026", "29. juni 2026", "2025/0359(COD)"):
+    for words in (
+        "oprindelige",
+        "2. august 2026",
+        "2. august 2027",
+        "16. juni 2026",
+        "29. juni 2026",
+        "2025/0359(COD)",
+    ):
         assert history.count(words) == 1, words
     assert str(ai_act.check.url).startswith("https://eur-lex.europa.eu/")
 
@@ -140,7 +150,9 @@ def _copy_with(tmp_path, mutate) -> Path:
 
 
 def test_text_from_the_dataset_is_escaped(tmp_path):
-    folder = _copy_with(tmp_path, lambda t: t["events"][0].update(text="<script>alert(1)</script> træder i kraft"))
+    folder = _copy_with(
+        tmp_path, lambda t: t["events"][0].update(text="<script>alert(1)</script> træder i kraft")
+    )
     html = timeline_html("ai-forordningen", today=D(2026, 12, 1), datasets_dir=folder)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
 
