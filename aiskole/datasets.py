@@ -120,3 +120,68 @@ def overdue_claims(today: dt.date | None = None, datasets_dir: Path | None = Non
     """Claims whose review-by date has passed."""
     today = today or dt.date.today()
     return [c for c in load_claims(datasets_dir).values() if c.review_by < today]
+
+
+# --- the AI Act timeline ---------------------------------------------------------------------------
+
+
+class TimelineEvent(DatasetModel):
+    """One dated step of a timeline, with its own source."""
+
+    date: dt.date
+    text: str = Field(min_length=10)
+    #: One line in plain Danish under the event: "Det betyder det for jer: ..."
+    plain: str | None = Field(default=None, min_length=10)
+    source: Source
+
+
+class TimelineNote(DatasetModel):
+    """A short note with its sources (the history of the dates)."""
+
+    text: str = Field(min_length=10)
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+
+class Timeline(DatasetModel):
+    """A timeline shown in a lesson: dated events in order, a history note and where to check the law."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=3)
+    intro: str | None = None
+    events: tuple[TimelineEvent, ...] = Field(min_length=2)
+    history: TimelineNote
+    #: Where the learner checks the text in force ("Tjek EUR-Lex").
+    check: Source
+    checked: dt.date
+    review_by: dt.date
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Timeline:
+        dates = [e.date for e in self.events]
+        if any(a >= b for a, b in zip(dates, dates[1:], strict=False)):
+            raise ValueError(f"{self.id}: begivenhederne skal stå i datoorden, og hver dato kun én gang")
+        sources = [e.source for e in self.events] + [*self.history.sources, self.check]
+        not_https = [str(s.url) for s in sources if s.url.scheme != "https"]
+        if not_https:
+            raise ValueError(f"{self.id}: kilderne skal have en https-adresse: {not_https}")
+        if self.review_by <= self.checked:
+            raise ValueError(f"{self.id}: review_by skal ligge efter checked")
+        return self
+
+
+class TimelinesFile(DatasetModel):
+    schema_: Literal["aiskole.timeline/1"] = Field(alias="schema")
+    timelines: tuple[Timeline, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> TimelinesFile:
+        ids = [t.id for t in self.timelines]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"tidslinjer med samme id: {dupes}")
+        return self
+
+
+def load_timelines(datasets_dir: Path | None = None) -> dict[str, Timeline]:
+    """Load and validate ``timeline.yaml``, keyed by timeline id."""
+    return {t.id: t for t in load_dataset("timeline.yaml", TimelinesFile, datasets_dir).timelines}
