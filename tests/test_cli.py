@@ -48,7 +48,8 @@ def test_every_subcommand_and_option_is_in_the_readme():
     missing = [
         f"{path}: {[o for o in options if not any(o in line for line in lines if f'`{path}' in line)]}"
         for path, options in commands(cli.build_parser())
-        if path.count(" ") and not any(f"`{path}" in line and all(o in line for o in options) for line in lines)
+        if path.count(" ")
+        and not any(f"`{path}" in line and all(o in line for o in options) for line in lines)
     ]
     assert missing == []
 

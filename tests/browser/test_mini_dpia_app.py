@@ -8,6 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from aiskole.exercises.dpia import DpiaSubmission
 from aiskole.store import Store
 from tests.browser.conftest import LAPTOP, PHONE, screenshot
 
@@ -50,7 +51,8 @@ def run_flow(watched, server, label: str):
     row = store.get_submission(submission_id)
     store.dispose()
     assert row is not None
-    assert row.answers == {str(n): n in YES for n in range(1, 11)}
+    assert DpiaSubmission.from_answers(row.answers, row.result).answers == {n: n in YES for n in range(1, 11)}
+    assert row.answers["v"] == DpiaSubmission.version
     assert row.result["verdict"] == "full"
     assert "Traceback" not in page.content()
     assert watched.external_requests() == []

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from aiskole.exercises.poll import PollSubmission
 from aiskole.store import Store
 from tests.browser.conftest import LAPTOP, PHONE, XSS_PAYLOADS, screenshot
 
@@ -77,7 +78,9 @@ def test_vote_and_see_the_results(voila_sqlite, open_page, viewport, short_paylo
     store = Store(voila_sqlite.database_url)
     rows = store.list_submissions(exercise="poll")
     store.dispose()
-    assert {"answer": 4, "word": short_payload} in [r.answers for r in rows]
+    assert PollSubmission(4, "Ret tryg", short_payload) in [
+        PollSubmission.from_answers(r.answers, r.result) for r in rows
+    ]
 
     watched.assert_clean()
     watched.assert_no_xss()

@@ -37,7 +37,7 @@ def test_presenter_sees_answers_live_and_approves_a_word(voila_sqlite, open_page
     expect(page.locator(".aiskole-presenter-title")).to_contain_text(XSS_PAYLOADS[1])  # shown as text
     expect(page.locator(".aiskole-join-qr svg")).to_be_visible()
 
-    page.get_by_role("button", name="Afstemning", exact=True).click()
+    page.get_by_role("button", name="Kick-off-afstemning", exact=True).click()
     waiting = page.locator(".aiskole-live-waiting")
     expect(waiting).to_have_text("0 svar indtil nu – resultaterne er skjult")
 

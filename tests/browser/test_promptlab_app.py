@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from aiskole.exercises.prompt import PromptSubmission
 from aiskole.store import Store
 from tests.browser.conftest import LAPTOP, PHONE, XSS_PAYLOADS, screenshot
 
@@ -76,7 +77,8 @@ def test_payloads_highlight_and_save(voila_sqlite, open_page, viewport):
     row = store.get_submission(submission_id)
     store.dispose()
     assert row is not None and row.exercise == "prompt"
-    assert row.answers == {"task": "brev"}
+    assert PromptSubmission.from_answers(row.answers, row.result).task == "brev"
+    assert set(row.answers) == {"task", "v"}  # the prompt's text is never stored
     assert row.result["findings"] == {"cpr": 1}
     assert "010190" not in repr(row.result) and "script" not in repr(row.result)
 

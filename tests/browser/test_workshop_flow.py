@@ -147,7 +147,7 @@ def test_phone_answers_appear_on_the_presenter_screen(tmp_path, open_page):
         status = page.get_by_text(re.compile(r"Workshoppen er oprettet\. Koden er [A-Z0-9]{6}\."))
         expect(status).to_be_visible()
         code = re.search(r"Koden er ([A-Z0-9]{6})", status.inner_text()).group(1)
-        page.get_by_role("button", name="Afstemning", exact=True).click()
+        page.get_by_role("button", name="Kick-off-afstemning", exact=True).click()
         waiting = page.locator(".aiskole-live-waiting")
         expect(waiting).to_have_text("0 svar indtil nu – resultaterne er skjult")
 
