@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from aiskole import heatmap as hm
+from aiskole.exercises import heatmap as hm
 from aiskole.store import Store, StoreError
 from aiskole.widgets.heatmap import OWN_RISK, HeatmapView
 

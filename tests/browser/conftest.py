@@ -15,11 +15,15 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from aiskole.reports import CHROMIUM, CHROMIUM_ARGS  # one definition for the kit, its tests and benchmarks
+from aiskole.reports.pdf import CHROMIUM_ARGS  # one definition for the kit, its tests and benchmarks
+from aiskole.settings import get_settings
 
 # Widgets appear only after the kernel has run the notebook and the page has loaded its JavaScript: on a busy
 # 2-core machine that can take well over Playwright's default 5 s.
 expect.set_options(timeout=60_000)
+
+#: The Chromium the kit prints PDFs with (``AISKOLE_CHROMIUM``, default Debian's).
+CHROMIUM = get_settings().chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PHONE = {"width": 375, "height": 812}
