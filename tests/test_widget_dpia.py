@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from aiskole.exercises.base import VERSION_KEY
+from aiskole.exercises.dpia import DpiaSubmission
 from aiskole.store import Store, StoreError
 from aiskole.widgets.dpia import DpiaView
 
@@ -29,7 +31,11 @@ def test_save_stores_the_row_and_shows_the_verdict(any_url):
     [row] = store.list_submissions()
     assert view.saved_id == row.id
     assert row.workshop_code == "FROKOST-1"
-    assert row.answers == {str(n): n in (6, 8) for n in range(1, 11)}
+    assert row.answers == {
+        **{str(n): n in (6, 8) for n in range(1, 11)},
+        "public_area": False,
+        VERSION_KEY: DpiaSubmission.version,
+    }
     assert row.result["verdict"] == "full"
     assert row.result["rules"] == ["innovativ-teknologi", "to-kriterier"]
     assert "Retsgrundlag: Datatilsynets liste" in view.result.value

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from aiskole.exercises.base import VERSION_KEY
+from aiskole.exercises.poll import PollSubmission
 from aiskole.store import Store, StoreError
 from aiskole.widgets.poll import PollView
 
@@ -32,10 +34,11 @@ def test_send_stores_an_anonymous_answer_and_shows_the_results(any_url):
     view = vote(store, 4, "  nysgerrig ")
     assert "Tak! Dit svar er sendt." in view.status.value
     rows = store.list_submissions(exercise="poll")
+    v = {VERSION_KEY: PollSubmission.version}  # the typed model writes its version into every row
     assert [r.answers for r in rows] == [
-        {"answer": 4, "word": "Nysgerrig"},
-        {"answer": 2, "word": "spændt"},
-        {"answer": 4, "word": "nysgerrig"},
+        {"answer": 4, "word": "Nysgerrig", **v},
+        {"answer": 2, "word": "spændt", **v},
+        {"answer": 4, "word": "nysgerrig", **v},
     ]
     assert rows[0].result == {"label": "Ret tryg"}
     assert all(r.workshop_code is None for r in rows)
