@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from aiskole.exercises import dpia
 from aiskole.settings import Settings, get_settings
 from aiskole.store import BoundStore, Store, StoreError
 from aiskole.widgets.presenter import BACK_ONLINE, InfoScreenView, PresenterView
@@ -231,7 +232,9 @@ def test_info_screen_rotates_through_the_exercises_with_answers(any_url):
     store.set_workshop_state(code, WorkshopState(active="poll", approved_words=("nysgerrig",)).to_dict())
     vote(participant(store, code), 4, "nysgerrig")
     vote(participant(store, code), 2, "hemmeligt")
-    participant(store, code).add_submission("dpia", {}, {"verdict": "full"})
+    # a screening the typed DPIA model can read: questions 6 and 8 answered yes give "Fuld DPIA påkrævet"
+    screening = dpia.screen({n: n in (6, 8) for n in range(1, 11)})
+    participant(store, code).save(dpia.DpiaSubmission.of(screening))
 
     view = InfoScreenView(store_factory=lambda: store, live_refresh=False)
     view.code_input.value = code.lower()
@@ -240,7 +243,7 @@ def test_info_screen_rotates_through_the_exercises_with_answers(any_url):
     html = view.screen.value
     assert "Infoskærm-test" in html and "nysgerrig" in html and "hemmeligt" not in html
     assert "skjult" not in html  # always the revealed results
-    assert "Afstemning · 1 af 2" in html
+    assert "Kick-off-afstemning · 1 af 2" in html  # the exercise's title from the registry
 
     view.advance()
     view.refresh()
