@@ -255,6 +255,15 @@ def test_info_screen_rotates_through_the_exercises_with_answers(any_url):
     store.dispose()
 
 
+def test_info_screen_escapes_the_workshop_title(store):
+    code = store.create_workshop(XSS).code
+    vote(participant(store, code), 4)
+    view = InfoScreenView(store_factory=lambda: store, live_refresh=False, code=code)
+    assert view.current == "poll"
+    assert "<script" not in view.screen.value
+    assert '<p class="aiskole-info-head">&lt;script&gt;window.__xss=1&lt;/script&gt;</p>' in view.screen.value
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
