@@ -57,7 +57,9 @@ def string_parts(source: str) -> Iterator[tuple[int, str]]:
 def markup_in(source: str) -> list[tuple[int, str]]:
     """(line, text) of every string part that holds an HTML tag or an inline ``style=`` attribute."""
     return [
-        (line, text) for line, text in string_parts(source) if HTML_TAG.search(text) or INLINE_STYLE.search(text)
+        (line, text)
+        for line, text in string_parts(source)
+        if HTML_TAG.search(text) or INLINE_STYLE.search(text)
     ]
 
 

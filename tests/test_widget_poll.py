@@ -168,5 +168,7 @@ def test_matplotlib_is_warmed_up_only_where_a_chart_can_be_drawn(monkeypatch, in
 
     calls = []
     monkeypatch.setattr(poll_widget, "_prewarm_chart", lambda: calls.append(1))
-    PollView(store_factory=lambda: None, workshop_code="K7FMQX" if in_workshop else None, in_workshop=in_workshop)
+    PollView(
+        store_factory=lambda: None, workshop_code="K7FMQX" if in_workshop else None, in_workshop=in_workshop
+    )
     assert len(calls) == prewarmed

@@ -1,8 +1,9 @@
 """The use-case canvas as an ipywidgets view: fields, sub-scores, weights, legal gates, live result, A3 poster.
 
-The view only collects input and shows results; the scoring is :func:`aiskole.canvas.evaluate`, the poster is
-:func:`aiskole.canvas.a3_pdf` / :func:`aiskole.canvas.a3_png` and the storage is :mod:`aiskole.store`. No error
-ever reaches the user as a traceback, and nothing typed is lost.
+The view only collects input and shows results; the scoring is :func:`aiskole.exercises.canvas.evaluate`, the
+poster is :func:`aiskole.render.canvas_poster.a3_pdf` / :func:`~aiskole.render.canvas_poster.a3_png`, what it
+shows is rendered by the templates in ``aiskole/templates/exercises/canvas`` and the storage is
+:mod:`aiskole.store`. No error ever reaches the user as a traceback, and nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ class CanvasView(ExerciseView):
                 intro,
                 _section("1. Beskriv use casen"),
                 *field_rows,
-                _section("2. Gevinst", "Hvor meget giver løsningen? 0 = ingen gevinst, 5 = meget stor gevinst."),
+                _section(
+                    "2. Gevinst", "Hvor meget giver løsningen? 0 = ingen gevinst, 5 = meget stor gevinst."
+                ),
                 *gain_rows,
                 _section("3. Kompleksitet", "Hvor svært er det? 0 = ingen udfordringer, 5 = meget svært."),
                 *complexity_rows,
@@ -384,4 +387,3 @@ class CanvasView(ExerciseView):
         )
         self.set_status("A3-plakaten er klar. Hent den med knapperne herunder.")
         return pdf, png
-

@@ -1,7 +1,8 @@
 """The risk heatmap as an ipywidgets view: add risks, see them on the heatmap, download a PNG, "Gem".
 
-The view only collects risks and shows results; the rule and the drawing are :mod:`aiskole.heatmap` and the
-storage is :mod:`aiskole.store`. No error ever reaches the user as a traceback, and nothing typed is lost:
+The view only collects risks and shows results; the rule is :mod:`aiskole.exercises.heatmap`, the drawing
+:mod:`aiskole.render.heatmap_png`, what it shows the templates in ``aiskole/templates/exercises/heatmap`` and the
+storage :mod:`aiskole.store`. No error ever reaches the user as a traceback, and nothing typed is lost:
 a refused save leaves every risk and every field as it was.
 """
 
@@ -326,7 +327,13 @@ class HeatmapView(ExerciseView):
     def _risk_row(self, index: int, risk: hm.Risk) -> w.VBox:
         label = hm.cell_label(risk.score, risk.scale, self._content)
         details = w.HTML(
-            render("exercises/heatmap/risk.html.j2", risk=risk, number=index + 1, label=label, content=self._content)
+            render(
+                "exercises/heatmap/risk.html.j2",
+                risk=risk,
+                number=index + 1,
+                label=label,
+                content=self._content,
+            )
         )
         edit = w.Button(
             description="Ret", tooltip=f"Ret risiko nr. {index + 1}", layout=w.Layout(width="auto")

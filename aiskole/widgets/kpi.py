@@ -1,7 +1,7 @@
 """The Gevinst- og KPI-beregner as an ipywidgets view: three scenarios, årsværk, a chart, KPIs and "Gem".
 
-The view only collects numbers and shows results; the arithmetic is :mod:`aiskole.kpi` and the storage is
-:mod:`aiskole.store`. Numbers are typed as text so that Danish formats (``1.200``, ``7,5``) work; a number
+The view only collects numbers and shows results; the arithmetic is :mod:`aiskole.exercises.kpi`, what it shows
+the templates in ``aiskole/templates/exercises/kpi`` and the storage :mod:`aiskole.store`. Numbers are typed as text so that Danish formats (``1.200``, ``7,5``) work; a number
 that cannot be read gives a Danish message beside the result, and nothing typed is lost.
 """
 
@@ -295,4 +295,3 @@ class KpiView(ExerciseView):
         self.saved_id = submission_id
         self.set_status(f"Gemt som beregning nr. {submission_id}. Dine tal står stadig på skærmen.")
         return submission_id
-

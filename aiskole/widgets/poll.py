@@ -1,8 +1,9 @@
 """The kick-off poll as an ipywidgets view: pick an answer, add a word if you like, "Send", see the results.
 
-The view only collects the answer and shows results; validation and aggregation are :mod:`aiskole.poll`
-and the storage is :mod:`aiskole.store`. The results are a chart (with alt text), an accessible table and
-the words, every one of them html-escaped.
+The view only collects the answer and shows results; validation and aggregation are
+:mod:`aiskole.exercises.poll` and the storage is :mod:`aiskole.store`. The results
+(``aiskole/templates/exercises/poll/results.html.j2``) are a chart (with alt text), an accessible table and the
+words, every one of them escaped.
 """
 
 from __future__ import annotations

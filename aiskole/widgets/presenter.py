@@ -9,7 +9,8 @@ it logs, shows a Danish status and tries again.
 
 :class:`InfoScreenView` shows one workshop's revealed results full-screen, one exercise at a time, rotating.
 
-Aggregation and HTML are :mod:`aiskole.live`; the widgets only read the store and show what it returns.
+Aggregation is :mod:`aiskole.live` and the results' HTML :mod:`aiskole.render.live`; the screens around them are
+the templates in ``aiskole/templates/widgets/presenter``. The widgets only read the store and show what it returns.
 """
 
 from __future__ import annotations
@@ -297,7 +298,7 @@ class PresenterView(_LiveView):
         _show(self.moderation, False)
 
     def _build_close(self) -> None:
-        """"Skift workshop", "Luk workshop" and the confirmation before closing."""
+        """ "Skift workshop", "Luk workshop" and the confirmation before closing."""
         self.switch_button = w.Button(description="Skift workshop", tooltip="Vælg en anden workshop")
         self.switch_button.on_click(self.guard(self.leave))
         self.close_button = w.Button(

@@ -1,7 +1,8 @@
 """The prompt lab as an ipywidgets view: write a prompt, check it, learn from a before/after gallery.
 
-The checks are :func:`aiskole.prompt.scan` (personal data, highlighted in the text) and
-:func:`aiskole.prompt.review` (heuristic R-K-O-F-E-B feedback). Sending to a language model is offered only
+The checks are :func:`aiskole.pii.scan` (personal data, highlighted in the text) and
+:func:`aiskole.exercises.prompt.review` (heuristic R-K-O-F-E-B feedback), shown by the templates in
+``aiskole/templates/exercises/prompt``. Sending to a language model is offered only
 when one is configured, and :func:`aiskole.llm.send` refuses any prompt with findings. "Gem" stores the task,
 the rubric result and the number of findings per kind – never the prompt text or the matched data.
 """
@@ -27,6 +28,7 @@ from aiskole.render import render
 from aiskole.settings import Settings, get_settings
 from aiskole.store import Store, open_store
 from aiskole.widgets.base import ExerciseView, paragraph, workshop_code_field
+
 
 class PromptLabView(ExerciseView):
     """The prompt lab ("Promptlaboratorium").
@@ -160,7 +162,9 @@ class PromptLabView(ExerciseView):
         self.example.value = render("exercises/prompt/example.html.j2", example=example)
 
     def _on_prompt_change(self, _change=None) -> None:
-        self.counter.value = render("exercises/prompt/counter.html.j2", n=len(self.prompt.value), limit=MAX_CHARS)
+        self.counter.value = render(
+            "exercises/prompt/counter.html.j2", n=len(self.prompt.value), limit=MAX_CHARS
+        )
         # Feedback for an older version of the prompt would mislead.
         self.findings.value = ""
         self.result.value = ""
@@ -239,4 +243,3 @@ class PromptLabView(ExerciseView):
             f"Gemt som nr. {submission_id}: opgavetype, vurdering og antal fund. Selve prompten er ikke gemt."
         )
         return submission_id
-

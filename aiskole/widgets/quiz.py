@@ -1,7 +1,7 @@
 """The quiz as an ipywidgets view: one question at a time (good on a phone), instant feedback, a score.
 
 Choosing a topic and pressing "Start quiz" deals the questions of that topic in a random order with the
-options shuffled (:mod:`aiskole.quiz`). After each answer the view says in words whether it was right
+options shuffled (:mod:`aiskole.exercises.quiz`). After each answer the view says in words whether it was right
 ("Rigtigt" / "Forkert – det rigtige svar er …"), with the explanation and the source. At the end it shows
 the score per topic; "Gem" stores it anonymously (exercise ``"quiz"``).
 """

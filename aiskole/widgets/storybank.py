@@ -4,7 +4,7 @@ A form (quote, role, department, the consent text and a checkbox), "Gem", the li
 "Træk samtykke tilbage" and "Slet" (each asks for confirmation first), and a download of the consented quotes
 as Markdown for the newsletter. Without consent a quote is not saved at all (the text stays in the form until
 the colleague has said yes): a kommune should not keep a colleague's words they have not agreed to share.
-Which stories may be shown is decided by :func:`aiskole.storybank.visible_stories`, never here.
+Which stories may be shown is decided by :func:`aiskole.exercises.story.visible_stories`, never here.
 """
 
 from __future__ import annotations
