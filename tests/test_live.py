@@ -169,12 +169,12 @@ def test_dpia_counts_per_verdict_with_danish_labels():
     r = live.aggregate("dpia", rows, None)
     assert r.n == 3
     assert [(v.verdict, v.label, v.count) for v in r.verdicts] == [
-        ("full", "Fuld DPIA påkrævet", 2),
+        ("full", "DPIA skal laves", 2),
         ("grey", "Gråzone", 1),
         ("none", "Ingen DPIA efter screeningen", 0),
     ]
     html = live_html(r, True)
-    assert bar_row(html, '<span aria-hidden="true">▲</span> Fuld DPIA påkrævet', "2")
+    assert bar_row(html, '<span aria-hidden="true">▲</span> DPIA skal laves', "2")
     assert bar_row(html, '<span aria-hidden="true">✓</span> Ingen DPIA efter screeningen', "0")
 
 

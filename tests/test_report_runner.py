@@ -35,9 +35,9 @@ def test_html_and_pdf(dpia_ids, tmp_path):
     )
     assert [p.name for p in outcome.paths] == ["notat.html", "notat.pdf"]
     pdf = PdfReader(tmp_path / "ud" / "notat.pdf")
-    assert 1 <= len(pdf.pages) <= 4
+    assert 1 <= len(pdf.pages) <= 5  # the gateway and ten answers with their legal basis, the reasons, the notes
     text = "".join(page.extract_text() for page in pdf.pages)
-    assert "Notat om mini-DPIA til" in text and "Fuld DPIA påkrævet" in text
+    assert "Notat om mini-DPIA til" in text and "DPIA påkrævet" in text
     width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
     assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
     assert outcome.result["verdict"] == "full"

@@ -43,11 +43,11 @@ def test_report_html_has_the_verdict_and_no_code(stored, tmp_path):
     assert result["rules"] == ["automatiske-afgoerelser", "innovativ-teknologi", "to-kriterier"]
     html = out.read_text(encoding="utf-8")
     assert "Notat om mini-DPIA til databeskyttelsesrådgiveren" in html
-    assert "Fuld DPIA påkrævet" in html
-    assert "Automatiske afgørelser med betydning for borgeren" in html
+    assert "DPIA påkrævet" in html
+    assert "Afgørelser med betydning for borgeren" in html
     assert "GDPR art. 35, stk. 3, litra a" in html
     assert "screeningsværktøj" in html  # disclaimer
-    assert html.count("<tr><td>") == 10
+    assert html.count("<tr><td>") == 11  # the gateway and the ten
     assert re.search(r"udfyldt \d\d\.\d\d\.\d{4}", html)
     for code in ("load_dpia_note", "import ", "submission_id = ", "display(", 'class="jp-InputArea'):
         assert code not in html, code
@@ -88,7 +88,7 @@ def test_cli_writes_the_report(stored, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "Notatet er skrevet" in proc.stdout
-    assert "Fuld DPIA påkrævet" in out.read_text(encoding="utf-8")
+    assert "DPIA påkrævet" in out.read_text(encoding="utf-8")
     assert "Traceback" not in proc.stderr
 
 

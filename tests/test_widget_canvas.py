@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from aiskole.render.canvas_poster import QUADRANT_STYLE
+from aiskole.resources import stylesheet
 from aiskole.store import Store, StoreError
 from aiskole.widgets.canvas import CanvasView
 from tests.browser.conftest import XSS_PAYLOADS
@@ -234,3 +236,10 @@ def test_bad_workshop_code_is_refused(store, code):
     assert "<script>" not in view.status.value
     assert store.list_submissions() == []
     assert view.workshop_code.value == code
+
+
+def test_the_quadrant_tints_in_the_stylesheet_are_the_posters():
+    """The view's quadrant box (a CSS class) has the same tint as the quadrant on the poster and the chart."""
+    css = stylesheet("canvas")
+    for quadrant, (colour, _box) in QUADRANT_STYLE.items():
+        assert re.search(rf"\.aiskole-canvas-q-{quadrant} \{{ background: {colour}; \}}", css), quadrant

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from aiskole.exercises.base import VERSION_KEY
+from aiskole.exercises.dpia import DpiaSubmission
 from aiskole.store import Store, StoreError
 from aiskole.widgets.dpia import DpiaView
 
@@ -23,13 +25,18 @@ def test_save_stores_the_row_and_shows_the_verdict(any_url):
     view, store = make_view(any_url)
     fill(view, 6, 8)
     view.workshop_code.value = "frokost-1"
-    assert "Fuld DPIA påkrævet" in view.result.value
+    assert "DPIA påkrævet" in view.result.value
     view.save_button.click()
     assert "Gemt som screening nr." in view.status.value
     [row] = store.list_submissions()
     assert view.saved_id == row.id
     assert row.workshop_code == "FROKOST-1"
-    assert row.answers == {str(n): n in (6, 8) for n in range(1, 11)}
+    assert row.answers == {
+        **{str(n): n in (6, 8) for n in range(1, 11)},
+        "public_area": False,
+        "personal_data": True,
+        VERSION_KEY: DpiaSubmission.version,
+    }
     assert row.result["verdict"] == "full"
     assert row.result["rules"] == ["innovativ-teknologi", "to-kriterier"]
     assert "Retsgrundlag: Datatilsynets liste" in view.result.value
@@ -73,7 +80,7 @@ def test_unreachable_store_keeps_the_answers_on_screen():
     assert "Databasen kan ikke nås" in view.status.value
     assert "Traceback" not in view.status.value
     assert view.answers()[2] is True
-    assert "Fuld DPIA påkrævet" in view.result.value
+    assert "DPIA påkrævet" in view.result.value
     assert view.save_button.disabled is False
 
 
@@ -117,3 +124,20 @@ def test_bad_workshop_code_is_refused_with_a_danish_message(store, code):
     assert "<script>" not in view.status.value
     assert store.list_submissions() == []
     assert view.workshop_code.value == code  # nothing the user typed is lost
+
+
+def test_the_gateway_comes_first_and_no_personal_data_means_no_dpia(store):
+    """Does the view ask about personal data first, hide the ten questions on "Nej" and store the gateway?"""
+    view = DpiaView(store_factory=lambda: store)
+    assert view._questions_box.layout.display == "none" and view.result.value == ""
+    view.save_button.click()
+    assert "Svar først på, om løsningen behandler personoplysninger" in view.status.value
+    assert store.list_submissions() == []
+    view.personal_data.value = False
+    assert view._questions_box.layout.display == "none"
+    assert "Ingen DPIA efter screeningen" in view.result.value and "AI-forordningen" in view.result.value
+    view.save_button.click()
+    [row] = store.list_submissions()
+    assert row.answers["personal_data"] is False and row.result["rules"] == ["ingen-personoplysninger"]
+    view.personal_data.value = True
+    assert view._questions_box.layout.display == "flex" and view.result.value == ""

@@ -126,3 +126,11 @@ def test_a_wrong_code_typed_then_corrected_joins(workshop_store):
     assert "findes ikke" in view.status.value
     view.code.value = ws.code
     assert view.workshop.code == ws.code and view.status.value == ""
+
+
+def test_the_workshop_title_in_the_banner_is_escaped(workshop_store):
+    """The presenter types the title; a participant's phone must show it as text."""
+    ws = workshop_store.create_workshop('<img src="x" onerror="window.__xss = 2"> Frokost')
+    view = JoinView(store_factory=lambda: workshop_store, code=ws.code)
+    assert "<img" not in view.banner.value
+    assert "&lt;img src=&#34;x&#34; onerror=&#34;window.__xss = 2&#34;&gt; Frokost" in view.banner.value

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from aiskole.exercises.base import VERSION_KEY
+from aiskole.exercises.poll import PollSubmission
 from aiskole.store import Store, StoreError
 from aiskole.widgets.poll import PollView
 
@@ -32,10 +34,11 @@ def test_send_stores_an_anonymous_answer_and_shows_the_results(any_url):
     view = vote(store, 4, "  nysgerrig ")
     assert "Tak! Dit svar er sendt." in view.status.value
     rows = store.list_submissions(exercise="poll")
+    v = {VERSION_KEY: PollSubmission.version}  # the typed model writes its version into every row
     assert [r.answers for r in rows] == [
-        {"answer": 4, "word": "Nysgerrig"},
-        {"answer": 2, "word": "spændt"},
-        {"answer": 4, "word": "nysgerrig"},
+        {"answer": 4, "word": "Nysgerrig", **v},
+        {"answer": 2, "word": "spændt", **v},
+        {"answer": 4, "word": "nysgerrig", **v},
     ]
     assert rows[0].result == {"label": "Ret tryg"}
     assert all(r.workshop_code is None for r in rows)
@@ -43,8 +46,8 @@ def test_send_stores_an_anonymous_answer_and_shows_the_results(any_url):
     html = view.output.value
     assert "<h3>Resultater (alle afstemninger)</h3>" in html
     assert "<strong>3 svar</strong> · gennemsnit 3,3 på en skala fra 1 til 5" in html  # (4 + 2 + 4) / 3
-    assert '<th scope="row">4 – Ret tryg</th><td>2</td><td>67 %</td>' in html
-    assert '<th scope="row">2 – Lidt usikker</th><td>1</td><td>33 %</td>' in html
+    assert '<th scope="row">4 – Ret tryg</th><td>2</td><td>67\u00a0%</td>' in html
+    assert '<th scope="row">2 – Lidt usikker</th><td>1</td><td>33\u00a0%</td>' in html
     assert "<li>nysgerrig (2)</li><li>spændt (1)</li>" in html
     [alt] = re.findall(r'<img class="aiskole-chart" src="data:image/png;base64,[^"]+" alt="([^"]+)"', html)
     assert "Utryg 0, Lidt usikker 1, Neutral 0, Ret tryg 2, Tryg og motiveret 0. I alt 3 svar." in alt

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from aiskole.exercises import dpia
 from aiskole.settings import Settings, get_settings
 from aiskole.store import BoundStore, Store, StoreError
 from aiskole.widgets.presenter import BACK_ONLINE, InfoScreenView, PresenterView
@@ -231,7 +232,9 @@ def test_info_screen_rotates_through_the_exercises_with_answers(any_url):
     store.set_workshop_state(code, WorkshopState(active="poll", approved_words=("nysgerrig",)).to_dict())
     vote(participant(store, code), 4, "nysgerrig")
     vote(participant(store, code), 2, "hemmeligt")
-    participant(store, code).add_submission("dpia", {}, {"verdict": "full"})
+    # a screening the typed DPIA model can read: questions 6 and 8 answered yes give "DPIA skal laves"
+    screening = dpia.screen({n: n in (6, 8) for n in range(1, 11)})
+    participant(store, code).save(dpia.DpiaSubmission.of(screening))
 
     view = InfoScreenView(store_factory=lambda: store, live_refresh=False)
     view.code_input.value = code.lower()
@@ -240,16 +243,25 @@ def test_info_screen_rotates_through_the_exercises_with_answers(any_url):
     html = view.screen.value
     assert "Infoskærm-test" in html and "nysgerrig" in html and "hemmeligt" not in html
     assert "skjult" not in html  # always the revealed results
-    assert "Afstemning · 1 af 2" in html
+    assert "Kick-off-afstemning · 1 af 2" in html  # the exercise's title from the registry
 
     view.advance()
     view.refresh()
-    assert view.current == "dpia" and "Fuld DPIA påkrævet" in view.screen.value
+    assert view.current == "dpia" and "DPIA skal laves" in view.screen.value
     view.advance()
     view.refresh()
     assert view.current == "poll"
     assert view.refresh() is False  # nothing new, no rotation asked for
     store.dispose()
+
+
+def test_info_screen_escapes_the_workshop_title(store):
+    code = store.create_workshop(XSS).code
+    vote(participant(store, code), 4)
+    view = InfoScreenView(store_factory=lambda: store, live_refresh=False, code=code)
+    assert view.current == "poll"
+    assert "<script" not in view.screen.value
+    assert '<p class="aiskole-info-head">&lt;script&gt;window.__xss=1&lt;/script&gt;</p>' in view.screen.value
 
 
 @pytest.mark.parametrize(

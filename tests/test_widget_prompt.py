@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from aiskole.exercises.base import VERSION_KEY
+from aiskole.exercises.prompt import PromptSubmission
 from aiskole.store import Store, StoreError
 from aiskole.widgets.prompt import PromptLabView
 
@@ -50,7 +52,7 @@ def test_save_stores_task_rubric_and_counts_but_never_the_prompt(any_url):
     [row] = store.list_submissions()
     assert view.saved_id == row.id
     assert row.exercise == "prompt" and row.workshop_code == "FROKOST-1"
-    assert row.answers == {"task": "brev"}
+    assert row.answers == {"task": "brev", VERSION_KEY: PromptSubmission.version}
     assert row.result["findings"] == {"cpr": 1, "email": 1, "phone": 1, "special_category": 1}
     assert row.result["finding_kinds"] == ["cpr", "email", "phone", "special_category"]
     assert row.result["criteria"]["rolle"] is True and row.result["criteria"]["eksempler"] is False

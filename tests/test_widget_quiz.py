@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiskole import quiz
+from aiskole.exercises import quiz
 from aiskole.store import Store, StoreError
 from aiskole.widgets.quiz import QuizView
 

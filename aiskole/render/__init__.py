@@ -2,7 +2,7 @@
 
 Every page fragment a user sees is a template; Python code hands it plain values and typed results and never
 builds HTML in strings. ``.html.j2`` and ``.svg.j2`` templates escape every value unless it is marked safe
-(``|safe``, for a fragment another template rendered).
+(:class:`~markupsafe.Markup`, which :func:`render` returns for every fragment).
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from markupsafe import Markup
+
 from aiskole import l10n
 from aiskole.resources import TEMPLATES, stylesheet
 
-__all__ = ["environment", "render", "stylesheet"]
+__all__ = ["Markup", "environment", "render", "stylesheet"]
 
 
 @cache
@@ -43,11 +45,11 @@ def environment() -> Environment:
     return env
 
 
-def render(template: str, /, **context: object) -> str:
-    """Render ``template`` (a path under ``aiskole/templates``) with ``context``; the HTML as a plain string.
+def render(template: str, /, **context: object) -> Markup:
+    """Render ``template`` (a path under ``aiskole/templates``) with ``context``.
 
-    A plain ``str``, not :class:`~markupsafe.Markup`: joining it with other strings never escapes them. A
-    template that embeds a fragment rendered by another marks it ``|safe`` (only such fragments, never
-    user text).
+    The result is :class:`~markupsafe.Markup`: another template can embed it without escaping it twice, and
+    plain text joined to it is escaped (join fragments with ``Markup("").join(...)``, never with ``+`` on
+    HTML written in Python – there is none).
     """
-    return environment().get_template(template).render(**context)
+    return Markup(environment().get_template(template).render(**context))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiskole import l10n
-from aiskole.render import render
+from aiskole.render import Markup, render
 from aiskole.reports.model import Report
 
 #: What a table cell shows for a number that is held back (a group under the small-group threshold).
@@ -29,7 +29,7 @@ def section_html(report: Report, key: str) -> str:
 
 def to_html(report: Report) -> str:
     """Header and every section as one HTML fragment."""
-    return header_html(report) + "".join(section_html(report, k) for k in report.keys)
+    return Markup("").join([header_html(report), *(section_html(report, k) for k in report.keys)])
 
 
 def certificate_html(report: Report) -> str:

@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from aiskole.errors import StoreError
 from aiskole.exercises.base import SubmissionModel
-from aiskole.render import render
+from aiskole.render import Markup, render
 from aiskole.store import Store, normalise_workshop_code, open_store
 from aiskole.widgets.style import style_widget
 
@@ -26,10 +26,26 @@ log = logging.getLogger("aiskole.widgets")
 GENERIC_ERROR = "Noget gik galt. Det du har skrevet, er ikke tabt – prøv igen."
 
 
-def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+def download_link(data: bytes, filename: str, mime: str, label: str) -> Markup:
     """An HTML link that downloads ``data`` as ``filename`` from a data URL (nothing leaves the machine)."""
     payload = base64.b64encode(data).decode("ascii")
     return render("widgets/download.html.j2", filename=filename, mime=mime, payload=payload, label=label)
+
+
+def chart_image(png: bytes, alt: str, css_class: str | None = None) -> Markup:
+    """A PNG chart as an ``img`` with a data URL and its alt text (``widgets/chart.html.j2``)."""
+    payload = base64.b64encode(png).decode("ascii")
+    return render("widgets/chart.html.j2", payload=payload, alt=alt, cls=css_class)
+
+
+def heading(text: str, level: int = 3, lead: str = "") -> Markup:
+    """A heading with an optional lead paragraph (``widgets/heading.html.j2``); both texts are escaped."""
+    return render("widgets/heading.html.j2", text=text, level=level, lead=lead)
+
+
+def paragraph(text: str, css_class: str | None = None) -> Markup:
+    """One escaped paragraph with the class that styles it (``widgets/paragraph.html.j2``)."""
+    return render("widgets/paragraph.html.j2", text=text, cls=css_class)
 
 
 def run_on_enter_or_click(field: w.Text, button: w.Button, action: Callable[[], None]) -> None:

@@ -1,25 +1,23 @@
 """The use-case canvas as an ipywidgets view: fields, sub-scores, weights, legal gates, live result, A3 poster.
 
-The view only collects input and shows results; the scoring is :func:`aiskole.canvas.evaluate`, the poster is
-:func:`aiskole.canvas.a3_pdf` / :func:`aiskole.canvas.a3_png` and the storage is :mod:`aiskole.store`. No error
-ever reaches the user as a traceback, and nothing typed is lost.
+The view only collects input and shows results; the scoring is :func:`aiskole.exercises.canvas.evaluate`, the
+poster is :func:`aiskole.render.canvas_poster.a3_pdf` / :func:`~aiskole.render.canvas_poster.a3_png`, what it
+shows is rendered by the templates in ``aiskole/templates/exercises/canvas`` and the storage is
+:mod:`aiskole.store`. No error ever reaches the user as a traceback, and nothing typed is lost.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
-from aiskole import l10n
 from aiskole.exercises import canvas as cv
 from aiskole.render import canvas_poster as poster
 from aiskole.render import render
 from aiskole.store import Store, open_store
-from aiskole.widgets.base import ExerciseView, download_link, workshop_code_field
+from aiskole.widgets.base import ExerciseView, chart_image, download_link, heading, workshop_code_field
 
 YES_NO = [("Ja", True), ("Nej", False)]
 
@@ -27,6 +25,17 @@ YES_NO = [("Ja", True), ("Nej", False)]
 def _stack(widget: w.Widget) -> w.Widget:
     widget.add_class("aiskole-stack")
     return widget
+
+
+def _help(text: str) -> str:
+    return render("exercises/canvas/help.html.j2", text=text, max_length=None)
+
+
+def _section(title: str, lead: str = "") -> w.HTML:
+    """A numbered part of the canvas: its heading and a line on how to fill it in."""
+    html = w.HTML(heading(title, level=3, lead=lead))
+    html.add_class("aiskole-section")
+    return html
 
 
 class CanvasView(ExerciseView):
@@ -51,14 +60,50 @@ class CanvasView(ExerciseView):
     ) -> None:
         super().__init__(store_factory, stylesheets=("canvas",))
         self._content = content or cv.load_canvas()
-        c = self._content
         self.saved_id: int | None = None
+        field_rows, role_rows = self._build_fields()
+        gain_rows, complexity_rows = self._build_scores()
+        self.weights_box = self._build_weights()
+        gate_rows = self._build_gates()
+        self._build_result_and_actions(workshop_code)
+        intro = w.HTML(render("exercises/canvas/intro.html.j2", disclaimer=self._content.disclaimer))
+        self.widget = self._wrap(
+            [
+                intro,
+                _section("1. Beskriv use casen"),
+                *field_rows,
+                _section(
+                    "2. Gevinst", "Hvor meget giver løsningen? 0 = ingen gevinst, 5 = meget stor gevinst."
+                ),
+                *gain_rows,
+                _section("3. Kompleksitet", "Hvor svært er det? 0 = ingen udfordringer, 5 = meget svært."),
+                *complexity_rows,
+                self.weights_box,
+                _section("4. Jura og sikkerhed", "Svar ja eller nej. Reglerne går forud for pointene."),
+                *gate_rows,
+                _section("5. Roller", "Hvem har rollerne? Skriv funktionen, ikke personens navn."),
+                *role_rows,
+                _section("Resultat"),
+                self.result,
+                self.chart,
+                self.workshop_code,
+                w.HBox(
+                    [self.save_button, self.poster_button],
+                    layout=w.Layout(flex_flow="row wrap", width="auto", grid_gap="8px"),
+                ),
+                self.downloads,
+            ]
+        )
+        self._refresh()
 
-        # 1. the free-text fields
+    # -- building ------------------------------------------------------------------------------------
+
+    def _build_fields(self) -> tuple[list[w.Widget], list[w.Widget]]:
+        """The free-text fields, each with its help line: (the use case's fields, the roles' fields)."""
         self.fields: dict[str, w.Textarea | w.Text] = {}
         field_rows: list[w.Widget] = []
         role_rows: list[w.Widget] = []
-        for spec in c.fields:
+        for spec in self._content.fields:
             short = spec.id == "titel" or spec.role
             cls = w.Text if short else w.Textarea
             widget = cls(
@@ -74,12 +119,15 @@ class CanvasView(ExerciseView):
             widget.observe(self.guard(self._changed), names="value")
             self.fields[spec.id] = widget
             help_html = w.HTML(
-                f'<p class="aiskole-help">{escape(spec.help)} Højst {spec.max_length} tegn.</p>',
+                render("exercises/canvas/help.html.j2", text=spec.help, max_length=spec.max_length),
                 layout=w.Layout(width="auto"),
             )
             (role_rows if spec.role else field_rows).extend([widget, help_html])
+        return field_rows, role_rows
 
-        # 2. gevinst: hours freed and four sub-scores
+    def _build_scores(self) -> tuple[list[w.Widget], list[w.Widget]]:
+        """Gevinst (hours freed and four sub-scores) and kompleksitet (five sub-scores), each with help."""
+        c = self._content
         self.hours = _stack(
             w.FloatText(
                 value=0,
@@ -91,11 +139,7 @@ class CanvasView(ExerciseView):
         self.hours.observe(self.guard(self._refresh), names="value")
         self.hours_result = w.HTML()
         self.scores: dict[str, w.Dropdown] = {}
-        gain_rows: list[w.Widget] = [
-            self.hours,
-            w.HTML(f'<p class="aiskole-help">{escape(c.hours_help)}</p>'),
-            self.hours_result,
-        ]
+        gain_rows: list[w.Widget] = [self.hours, w.HTML(_help(c.hours_help)), self.hours_result]
         complexity_rows: list[w.Widget] = []
         for name, rows in (("gevinst", gain_rows), ("kompleksitet", complexity_rows)):
             dim = c.dimension(name)
@@ -113,19 +157,16 @@ class CanvasView(ExerciseView):
                 )
                 dropdown.observe(self.guard(self._refresh), names="value")
                 self.scores[part.id] = dropdown
-                rows.extend([dropdown, w.HTML(f'<p class="aiskole-help">{escape(part.help)}</p>')])
+                rows.extend([dropdown, w.HTML(_help(part.help))])
+        return gain_rows, complexity_rows
 
-        # 3. weights, in a collapsible section
+    def _build_weights(self) -> w.Accordion:
+        """The weights of every sub-score, in a collapsible section."""
         self.weights: dict[str, dict[str, w.FloatText]] = {}
-        weight_rows: list[w.Widget] = [
-            w.HTML(
-                '<p class="aiskole-help">Vægtene bestemmer, hvor meget hver delscore tæller. De regnes om, så de '
-                "tilsammen giver 100 %. En vægt skal være 0 eller mere, og mindst én skal være over 0.</p>"
-            )
-        ]
+        weight_rows: list[w.Widget] = [w.HTML(render("exercises/canvas/weights_help.html.j2"))]
         for name in cv.DIMENSIONS:
-            dim = c.dimension(name)
-            weight_rows.append(w.HTML(f"<h4>{escape(dim.label)}</h4>"))
+            dim = self._content.dimension(name)
+            weight_rows.append(w.HTML(heading(dim.label, level=4)))
             self.weights[name] = {}
             for part in dim.parts:
                 box = _stack(
@@ -142,25 +183,26 @@ class CanvasView(ExerciseView):
         self.reset_weights_button = w.Button(description="Brug standardvægte", tooltip="Sæt vægtene tilbage")
         self.reset_weights_button.on_click(self.guard(self._reset_weights))
         weight_rows.append(self.reset_weights_button)
-        self.weights_box = w.Accordion(
+        return w.Accordion(
             children=[w.VBox(weight_rows, layout=w.Layout(width="auto"))],
             titles=("Vægte",),
             selected_index=None,
             layout=w.Layout(width="auto", max_width="100%"),
         )
 
-        # 4. the legal gates
+    def _build_gates(self) -> list[w.Widget]:
+        """The legal gates: a Ja/Nej question each (the art. 6(3) follow-up shows only under annex III)."""
         self.gates: dict[str, w.RadioButtons] = {}
         self._gate_boxes: dict[str, w.VBox] = {}
         gate_rows: list[w.Widget] = []
-        for q in c.questions:
+        for q in self._content.questions:
             radio = w.RadioButtons(options=YES_NO, value=None, layout=w.Layout(width="auto"))
             radio.add_class("aiskole-yesno")
             radio.observe(self.guard(self._refresh), names="value")
             box = w.VBox(
                 [
-                    w.HTML(f"<strong>{escape(q.short)}.</strong> {escape(q.text)}"),
-                    w.HTML(f'<span class="aiskole-basis">Grundlag: {escape(q.legal_basis)}</span>'),
+                    w.HTML(render("exercises/canvas/question.html.j2", question=q)),
+                    w.HTML(render("exercises/dpia/basis.html.j2", question=q)),
                     radio,
                 ],
                 layout=w.Layout(width="auto", display="none" if q.follow_up_of else "flex"),
@@ -169,8 +211,10 @@ class CanvasView(ExerciseView):
             self.gates[q.id] = radio
             self._gate_boxes[q.id] = box
             gate_rows.append(box)
+        return gate_rows
 
-        # result, saving and the poster
+    def _build_result_and_actions(self, workshop_code: str | None) -> None:
+        """The result and the chart, the workshop code, "Gem", the poster button and its download links."""
         self.result = w.HTML(layout=w.Layout(width="auto"))
         self.chart = w.HTML(layout=w.Layout(width="auto"))
         self.chart.add_class("aiskole-canvas-chart")
@@ -185,50 +229,6 @@ class CanvasView(ExerciseView):
         self.poster_button.on_click(self._on_poster)
         self.downloads = w.HTML(layout=w.Layout(width="auto"))
         self._last_chart_key: tuple | None = None
-
-        intro = w.HTML(
-            "<h2>Use-case-canvas: hvor skal jeres AI-idé placeres?</h2>"
-            "<p>Beskriv idéen, giv point for gevinst og kompleksitet, og svar på fire spørgsmål om jura og "
-            "sikkerhed. Så ser I, om idéen er en quick win, et strategisk projekt, en lille forbedring – eller om "
-            "den skal parkeres. Til sidst kan I lave en A3-plakat til væggen.</p>"
-            "<p>Canvasset gemmes anonymt. Skriv ikke navne på personer eller andre personoplysninger i felterne – "
-            "skriv roller og funktioner.</p>"
-            f'<p class="aiskole-disclaimer">{escape(c.disclaimer)}</p>'
-        )
-
-        def section(title: str, text: str = "") -> w.HTML:
-            html = w.HTML(f"<h3>{escape(title)}</h3>" + (f"<p>{escape(text)}</p>" if text else ""))
-            html.add_class("aiskole-section")
-            return html
-
-        self.widget = self._wrap(
-            [
-                intro,
-                section("1. Beskriv use casen"),
-                *field_rows,
-                section(
-                    "2. Gevinst", "Hvor meget giver løsningen? 0 = ingen gevinst, 5 = meget stor gevinst."
-                ),
-                *gain_rows,
-                section("3. Kompleksitet", "Hvor svært er det? 0 = ingen udfordringer, 5 = meget svært."),
-                *complexity_rows,
-                self.weights_box,
-                section("4. Jura og sikkerhed", "Svar ja eller nej. Reglerne går forud for pointene."),
-                *gate_rows,
-                section("5. Roller", "Hvem har rollerne? Skriv funktionen, ikke personens navn."),
-                *role_rows,
-                section("Resultat"),
-                self.result,
-                self.chart,
-                self.workshop_code,
-                w.HBox(
-                    [self.save_button, self.poster_button],
-                    layout=w.Layout(flex_flow="row wrap", width="auto", grid_gap="8px"),
-                ),
-                self.downloads,
-            ]
-        )
-        self._refresh()
 
     # -- state ---------------------------------------------------------------------------------------
 
@@ -282,96 +282,40 @@ class CanvasView(ExerciseView):
     # -- rendering -----------------------------------------------------------------------------------
 
     def _result_html(self, ev: cv.Evaluation) -> str:
-        parts: list[str] = []
-        if ev.stopped:
-            parts.append(
-                '<div class="aiskole-canvas-quadrant aiskole-canvas-stop" role="status">'
-                '<span aria-hidden="true">■</span> STOP – idéen placeres ikke</div>'
-            )
-        else:
-            colour = cv.QUADRANT_STYLE[ev.quadrant][0]
-            parts.append(
-                f'<div class="aiskole-canvas-quadrant" role="status" style="background:{colour}">'
-                f"Placering: {escape(ev.quadrant_name)}</div>"
-                f"<p>{escape(ev.quadrant_meaning)}</p>"
-            )
-        note = " (kun til orientering)" if ev.stopped else ""
-        parts.append(
-            '<div class="aiskole-canvas-score">'
-            f"<div><strong>Gevinst: {poster.format_score(ev.gevinst)}</strong> af 5{note}</div>"
-            f"<div><strong>Kompleksitet: {poster.format_score(ev.kompleksitet)}</strong> af 5{note}</div></div>"
-        )
-        for title, items in (("Gevinst", ev.gevinst_parts), ("Kompleksitet", ev.kompleksitet_parts)):
-            rows = "".join(
-                f"<li>{escape(p.label)}: {p.score}"
-                + (f" (valgt {p.chosen}, hævet af en regel)" if p.raised else "")
-                + f" · vægt {l10n.number(p.weight * 100)} %</li>"
-                for p in items
-            )
-            parts.append(
-                f'<details><summary>{title}: delscorer og vægte</summary><ul class="aiskole-canvas-parts">{rows}</ul></details>'
-            )
-        if ev.gates:
-            parts.append("<h4>Regler, der gælder</h4>")
-            for g in ev.gates:
-                symbol = "■ " if g.stop else "▲ "
-                parts.append(
-                    '<div class="aiskole-reason">'
-                    f'<p><strong><span aria-hidden="true">{symbol}</span>{escape(g.title)}</strong><br>{escape(g.text)}</p>'
-                    f'<p class="aiskole-basis">Retsgrundlag: {escape(g.legal_basis)}</p>'
-                    f"{render_sources(g.sources)}</div>"
-                )
-        if ev.flags:
-            parts.append("<h4>Husk</h4>")
-            for f in ev.flags:
-                parts.append(
-                    '<div class="aiskole-reason">'
-                    f"<p><strong>{escape(f.label)}:</strong> {escape(f.text)}</p>"
-                    f"{render_sources(f.sources) if f.sources else ''}</div>"
-                )
-        return "".join(parts)
+        return render("exercises/canvas/result.html.j2", ev=ev)
 
     def _chart_html(self, ev: cv.Evaluation) -> str:
-        title = self.fields["titel"].value
-        png = poster.quadrant_png(ev, cv.clean_text(title), content=self._content)
-        alt = poster.quadrant_alt_text(ev, cv.clean_text(title))
-        data = base64.b64encode(png).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
+        title = cv.clean_text(self.fields["titel"].value)
+        png = poster.quadrant_png(ev, title, content=self._content)
+        return chart_image(png, poster.quadrant_alt_text(ev, title))
 
     # -- events --------------------------------------------------------------------------------------
 
     def _changed(self, _change=None) -> None:
         """A text changed: the poster links no longer match, and the title or roles may need redrawing."""
         if self.downloads.value:
-            self.downloads.value = '<p class="aiskole-help">Canvasset er ændret. Tryk «Lav A3-plakat» igen for at få den nye udgave.</p>'
+            self.downloads.value = render("exercises/canvas/changed.html.j2")
         self._refresh()
 
     def _refresh(self, _change=None) -> None:
         bilag = self.gates["bilag_iii"].value
         self._gate_boxes["art_6_3"].layout.display = "flex" if bilag else "none"
         try:
-            self.hours_result.value = (
-                f'<p class="aiskole-help">Tidsbesparelse: <strong>{cv.hours_score(self.hours.value, self._content)} '
-                "af 5</strong></p>"
-            )
+            score = cv.hours_score(self.hours.value, self._content)
+            self.hours_result.value = render("exercises/canvas/hours.html.j2", score=score, problem=None)
         except ValueError as exc:
-            self.hours_result.value = f'<p class="aiskole-missing-label">{escape(str(exc))}</p>'
+            self.hours_result.value = render("exercises/canvas/hours.html.j2", score=None, problem=str(exc))
         missing = [k for k, v in self.score_values().items() if v is None]
         if missing:
             done = len(self.scores) - len(missing)
-            self.result.value = (
-                f'<p class="aiskole-progress">{done} af {len(self.scores)} delscorer valgt. Vælg alle for at se, '
-                "hvor idéen placeres.</p>"
-            )
+            self.result.value = render("exercises/canvas/progress.html.j2", done=done, total=len(self.scores))
             self.chart.value = ""
             self._last_chart_key = None
             return
         try:
             ev = self._evaluate()
         except ValueError as exc:
-            self.result.value = (
-                f'<p class="aiskole-missing-label">Resultatet kan ikke regnes ud: {escape(str(exc))}</p>'
-            )
+            self.result.value = render("exercises/canvas/error.html.j2", message=str(exc))
             self.chart.value = ""
             self._last_chart_key = None
             raise
@@ -436,14 +380,10 @@ class CanvasView(ExerciseView):
         pdf = poster.a3_pdf(canvas, today=today, content=self._content)
         png = poster.a3_png(canvas, today=today, content=self._content)
         name = f"use-case-canvas-{today:%Y-%m-%d}"
-        self.downloads.value = (
-            "<p>Plakaten er klar (A3 på tværs):</p>"
-            + download_link(pdf, f"{name}.pdf", "application/pdf", "Hent A3-plakat som PDF (til print)")
-            + download_link(png, f"{name}.png", "image/png", "Hent A3-plakat som billede (PNG)")
+        self.downloads.value = render(
+            "exercises/canvas/posters.html.j2",
+            pdf=download_link(pdf, f"{name}.pdf", "application/pdf", "Hent A3-plakat som PDF (til print)"),
+            png=download_link(png, f"{name}.png", "image/png", "Hent A3-plakat som billede (PNG)"),
         )
         self.set_status("A3-plakaten er klar. Hent den med knapperne herunder.")
         return pdf, png
-
-
-def render_sources(sources) -> str:
-    return render("partials/sources.html.j2", sources=sources)

@@ -1,21 +1,21 @@
 """The risk heatmap as an ipywidgets view: add risks, see them on the heatmap, download a PNG, "Gem".
 
-The view only collects risks and shows results; the rule and the drawing are :mod:`aiskole.heatmap` and the
-storage is :mod:`aiskole.store`. No error ever reaches the user as a traceback, and nothing typed is lost:
+The view only collects risks and shows results; the rule is :mod:`aiskole.exercises.heatmap`, the drawing
+:mod:`aiskole.render.heatmap_png`, what it shows the templates in ``aiskole/templates/exercises/heatmap`` and the
+storage :mod:`aiskole.store`. No error ever reaches the user as a traceback, and nothing typed is lost:
 a refused save leaves every risk and every field as it was.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
 from aiskole.exercises import heatmap as hm
 from aiskole.render import heatmap_png, render
 from aiskole.store import Store, normalise_workshop_code, open_store
-from aiskole.widgets.base import ExerciseView, download_link
+from aiskole.widgets.base import ExerciseView, download_link, heading, paragraph
 
 OWN_RISK = ""
 
@@ -55,7 +55,6 @@ class HeatmapView(ExerciseView):
         self._near_form = False
         self.saved_id: int | None = None
         self._saved_code: str | None = None
-        c = self._content
 
         self.scale = _stack(
             w.RadioButtons(
@@ -67,7 +66,36 @@ class HeatmapView(ExerciseView):
         )
         self.scale.observe(self._form_guard(self._on_scale), names="value")
         self.scale_note = w.HTML()
+        self.form = self._build_form()
+        self._build_results(workshop_code)
+        c = self._content
+        self.widget = self._wrap(
+            [
+                w.HTML(render("exercises/heatmap/intro.html.j2", intro=c.intro)),
+                self.scale,
+                self.scale_note,
+                self.list_heading,
+                self.risk_list,
+                self.form,
+                w.HTML(heading("Heatmap")),
+                self.table,
+                w.HTML(heading("Områder")),
+                self.domain_summary,
+                w.HTML(render("exercises/heatmap/caveat.html.j2", record=c.cox_caveat)),
+                w.HBox([self.png_button], layout=w.Layout(width="auto")),
+                self.download,
+                self.workshop_code,
+                self.save_button,
+            ]
+        )
+        self._set_scale_options()
+        self._refresh()
 
+    # -- building ------------------------------------------------------------------------------------
+
+    def _build_form(self) -> w.VBox:
+        """The form that adds a risk (or, while one is being edited, changes it)."""
+        c = self._content
         self.catalogue = _stack(
             w.Dropdown(
                 options=[("Skriv din egen risiko", OWN_RISK), *((r.title, r.id) for r in c.catalogue)],
@@ -104,6 +132,34 @@ class HeatmapView(ExerciseView):
                 options=[], value=None, description="Konsekvens for borgeren", layout=w.Layout(width="auto")
             )
         )
+        self._build_owner_and_mitigation()
+        self.form_title = w.HTML(render("exercises/heatmap/form_title.html.j2", number=None))
+        self.form_status = w.HTML()
+        buttons = w.HBox([self.add_button, self.cancel_button], layout=w.Layout(width="auto"))
+        buttons.add_class("aiskole-row-buttons")
+        form = w.VBox(
+            [
+                self.form_title,
+                self.catalogue,
+                self.catalogue_info,
+                self.title,
+                self.domain,
+                self.likelihood,
+                w.HTML(render("exercises/heatmap/note.html.j2", record=c.citizen_note)),
+                self.consequence,
+                self.owner,
+                w.HTML(paragraph(c.owner_hint, "aiskole-basis")),
+                self.mitigation,
+                buttons,
+                self.form_status,
+            ],
+            layout=w.Layout(width="auto"),
+        )
+        form.add_class("aiskole-form")
+        return form
+
+    def _build_owner_and_mitigation(self) -> None:
+        """The owner and mitigation fields and the form's buttons."""
         self.owner = _stack(
             w.Text(
                 continuous_update=False,
@@ -129,32 +185,9 @@ class HeatmapView(ExerciseView):
             description="Fortryd ændring", layout=w.Layout(display="none", width="auto")
         )
         self.cancel_button.on_click(self._form_guard(self._on_cancel))
-        self.form_title = w.HTML("<h3>Tilføj en risiko</h3>")
-        self.form_status = w.HTML()
-        self.form = w.VBox(
-            [
-                self.form_title,
-                self.catalogue,
-                self.catalogue_info,
-                self.title,
-                self.domain,
-                self.likelihood,
-                w.HTML(
-                    f'<p class="aiskole-basis">{escape(c.citizen_note.text)} '
-                    f"{render('exercises/heatmap/source_line.html.j2', record=c.citizen_note)}</p>"
-                ),
-                self.consequence,
-                self.owner,
-                w.HTML(f'<p class="aiskole-basis">{escape(c.owner_hint)}</p>'),
-                self.mitigation,
-                w.HBox([self.add_button, self.cancel_button], layout=w.Layout(width="auto")),
-                self.form_status,
-            ],
-            layout=w.Layout(width="auto"),
-        )
-        self.form.add_class("aiskole-form")
-        self.form.children[-2].add_class("aiskole-row-buttons")
 
+    def _build_results(self, workshop_code: str | None) -> None:
+        """The list of risks, the heatmap and the domains, the PNG download, the workshop code and "Gem"."""
         self.list_heading = w.HTML()
         self.risk_list = w.VBox(layout=w.Layout(width="auto"))
         self.table = w.HTML()
@@ -179,36 +212,6 @@ class HeatmapView(ExerciseView):
             description="Gem", button_style="primary", tooltip="Gem heatmappet (anonymt)"
         )
         self.save_button.on_click(self._on_save)
-
-        intro = w.HTML(
-            "<h2>Risiko-heatmap: hvor er risikoen størst for borgeren?</h2>"
-            f"<p>{escape(c.intro)}</p><p>Heatmappet gemmes anonymt – uden navne.</p>"
-        )
-        caveat = w.HTML(
-            f'<p class="aiskole-disclaimer"><strong>Bemærk:</strong> {escape(c.cox_caveat.text)} '
-            f"{render('exercises/heatmap/source_line.html.j2', record=c.cox_caveat)}</p>"
-        )
-        self.widget = self._wrap(
-            [
-                intro,
-                self.scale,
-                self.scale_note,
-                self.list_heading,
-                self.risk_list,
-                self.form,
-                w.HTML("<h3>Heatmap</h3>"),
-                self.table,
-                w.HTML("<h3>Områder</h3>"),
-                self.domain_summary,
-                caveat,
-                w.HBox([self.png_button], layout=w.Layout(width="auto")),
-                self.download,
-                self.workshop_code,
-                self.save_button,
-            ]
-        )
-        self._set_scale_options()
-        self._refresh()
 
     # -- state ---------------------------------------------------------------------------------------
 
@@ -269,12 +272,12 @@ class HeatmapView(ExerciseView):
     def _set_editing(self, index: int | None) -> None:
         self._editing = index
         if index is None:
-            self.form_title.value = "<h3>Tilføj en risiko</h3>"
+            self.form_title.value = render("exercises/heatmap/form_title.html.j2", number=None)
             self.add_button.description = "Tilføj risiko"
             self.cancel_button.layout.display = "none"
             self.form.remove_class("aiskole-editing")
         else:
-            self.form_title.value = f"<h3>Ret risiko nr. {index + 1}</h3>"
+            self.form_title.value = render("exercises/heatmap/form_title.html.j2", number=index + 1)
             self.add_button.description = "Gem ændringer"
             self.cancel_button.layout.display = "flex"
             self.form.add_class("aiskole-editing")
@@ -322,24 +325,15 @@ class HeatmapView(ExerciseView):
     # -- rendering -----------------------------------------------------------------------------------
 
     def _risk_row(self, index: int, risk: hm.Risk) -> w.VBox:
-        c = self._content
-        s = risk.scale
-        label = hm.cell_label(risk.score, s, c)
-        missing = (
-            f'<p class="aiskole-missing-label">Mangler {escape(" og ".join(risk.missing))} – tryk »Ret«.</p>'
-            if risk.missing
-            else ""
-        )
+        label = hm.cell_label(risk.score, risk.scale, self._content)
         details = w.HTML(
-            f"<p><strong>{index + 1}. {escape(risk.title)}</strong><br>"
-            f"{render('exercises/heatmap/badge.html.j2', band=risk.band, label=label)} {escape(c.domains[risk.domain].label)}</p>"
-            '<p class="aiskole-risk-details">'
-            f"<strong>Sandsynlighed:</strong> {escape(c.level_label('likelihood', risk.likelihood, s))}<br>"
-            "<strong>Konsekvens for borgeren:</strong> "
-            f"{escape(c.level_label('consequence', risk.consequence, s))}<br>"
-            f"<strong>Ejer:</strong> {escape(risk.owner) or '<em>ikke angivet</em>'}<br>"
-            f"<strong>Tiltag:</strong> {escape(risk.mitigation) or '<em>ikke angivet</em>'}</p>"
-            f"{missing}"
+            render(
+                "exercises/heatmap/risk.html.j2",
+                risk=risk,
+                number=index + 1,
+                label=label,
+                content=self._content,
+            )
         )
         edit = w.Button(
             description="Ret", tooltip=f"Ret risiko nr. {index + 1}", layout=w.Layout(width="auto")
@@ -358,13 +352,7 @@ class HeatmapView(ExerciseView):
 
     def _refresh(self) -> None:
         heatmap = self.heatmap()
-        n = len(self.risks)
-        if n:
-            self.list_heading.value = f"<h3>Jeres risici ({n})</h3>"
-        else:
-            self.list_heading.value = (
-                "<h3>Jeres risici</h3><p>Ingen risici endnu. Tilføj den første ovenfor.</p>"
-            )
+        self.list_heading.value = render("exercises/heatmap/list_heading.html.j2", n=len(self.risks))
         self.risk_list.children = [self._risk_row(i, r) for i, r in enumerate(self.risks)]
         self.table.value = render("exercises/heatmap/table.html.j2", heatmap=heatmap, content=self._content)
         self.domain_summary.value = render("exercises/heatmap/domains.html.j2", heatmap=heatmap)
@@ -408,12 +396,7 @@ class HeatmapView(ExerciseView):
         if self.domain.value is None or self.domain.value == self._filled_from.get("domain"):
             self.domain.value = item.domain
             self._filled_from["domain"] = item.domain
-        self.catalogue_info.value = (
-            f'<div class="aiskole-catalogue-info"><p>{escape(item.description)}</p>'
-            f"<p>{render('exercises/heatmap/source_line.html.j2', record=item)}</p></div>"
-            if item.sources
-            else f'<div class="aiskole-catalogue-info"><p>{escape(item.description)}</p></div>'
-        )
+        self.catalogue_info.value = render("exercises/heatmap/catalogue_info.html.j2", item=item)
 
     def _on_add(self, _button=None) -> None:
         risk = self.form_risk()

@@ -14,7 +14,6 @@ import os
 import threading
 import uuid
 from collections.abc import Callable
-from html import escape
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -22,6 +21,7 @@ import ipywidgets as w
 from aiskole import exercises, live, preheat
 from aiskole import workshop as ws
 from aiskole.errors import StoreError
+from aiskole.render import render
 from aiskole.store import BoundStore, Store, Workshop, open_store
 from aiskole.widgets.base import ExerciseView, run_on_enter_or_click
 
@@ -125,10 +125,7 @@ class JoinView(ExerciseView):
         run_on_enter_or_click(self.code, self.join_button, lambda: self.guard(self.join)(self.code.value))
         self.form = w.VBox(
             [
-                w.HTML(
-                    "<h2>Deltag i workshoppen</h2><p>Skriv koden, som står på skærmen. Du er anonym – "
-                    "der gemmes intet navn.</p>"
-                ),
+                w.HTML(render("widgets/join/intro.html.j2")),
                 self.code,
                 self.join_button,
             ]
@@ -166,10 +163,7 @@ class JoinView(ExerciseView):
         self.code.value = code
         self.form.layout.display = "none"
         self.clear_status()
-        self.banner.value = (
-            f'<div class="aiskole-join-banner"><strong>{escape(workshop.title)}</strong><br>'
-            "Du er med. Dine svar er anonyme. Svarer du igen, er det dit nyeste svar, der tæller.</div>"
-        )
+        self.banner.value = render("widgets/join/banner.html.j2", title=workshop.title)
         self.check_state()
         self._start_watching()
 
@@ -189,12 +183,7 @@ class JoinView(ExerciseView):
         self.active = active
         if active not in live.LIVE_EXERCISES:
             self.exercise_view = None
-            self.area.children = [
-                w.HTML(
-                    '<p class="aiskole-waiting" role="status">Venter på, at oplægsholderen starter en '
-                    "øvelse … Siden skifter af sig selv.</p>"
-                )
-            ]
+            self.area.children = [w.HTML(render("widgets/join/waiting.html.j2"))]
             return
         if active not in self._views:
             # Imported on demand (the registry names the view): a phone gets its first widget without waiting
@@ -211,9 +200,7 @@ class JoinView(ExerciseView):
         self._stop_watching()
         self.exercise_view = None
         self.area.children = []
-        self.banner.value = (
-            '<div class="aiskole-join-banner" role="status">Workshoppen er slut. Tak fordi du var med!</div>'
-        )
+        self.banner.value = render("widgets/join/banner.html.j2", title=None)
 
     # -- watching the presenter ------------------------------------------------------------------------
 

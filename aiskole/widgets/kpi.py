@@ -1,15 +1,13 @@
 """The Gevinst- og KPI-beregner as an ipywidgets view: three scenarios, årsværk, a chart, KPIs and "Gem".
 
-The view only collects numbers and shows results; the arithmetic is :mod:`aiskole.kpi` and the storage is
-:mod:`aiskole.store`. Numbers are typed as text so that Danish formats (``1.200``, ``7,5``) work; a number
+The view only collects numbers and shows results; the arithmetic is :mod:`aiskole.exercises.kpi`, what it shows
+the templates in ``aiskole/templates/exercises/kpi`` and the storage :mod:`aiskole.store`. Numbers are typed as text so that Danish formats (``1.200``, ``7,5``) work; a number
 that cannot be read gives a Danish message beside the result, and nothing typed is lost.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
-from html import escape
 from typing import Any
 
 import ipywidgets as w
@@ -18,7 +16,7 @@ from aiskole import l10n
 from aiskole.exercises import kpi
 from aiskole.render import charts, render
 from aiskole.store import Store, open_store
-from aiskole.widgets.base import ExerciseView
+from aiskole.widgets.base import ExerciseView, chart_image, heading
 
 #: A worked example so that the result shows at once: a task of 12 minutes, 4,000 cases a year.
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -61,9 +59,10 @@ def _field(description: str, value: str = "", placeholder: str = "") -> w.Text:
     return field
 
 
-def _img(png: bytes, alt: str) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img class="aiskole-chart" src="data:image/png;base64,{data}" alt="{escape(alt)}">'
+def _buttons(button: w.Button) -> w.Box:
+    row = w.Box([button], layout=w.Layout(width="100%"))
+    row.add_class("aiskole-buttons")
+    return row
 
 
 class KpiView(ExerciseView):
@@ -87,23 +86,55 @@ class KpiView(ExerciseView):
     ) -> None:
         super().__init__(store_factory, stylesheets=("kpi",))
         self._content = content or kpi.load_kpi()
-        c = self._content
         self.saved_id: int | None = None
         self.estimate: kpi.Estimate | None = None
         self.kpi_result: kpi.KpiResult | None = None
+        scenario_box = self._build_scenarios()
+        self._build_denominator()
+        self._build_kpi()
+        self.workshop_code = _field("Workshopkode (valgfri)", workshop_code or "", "fx TEK-24")
+        self.save_button = w.Button(
+            description="Gem", button_style="primary", tooltip="Gem beregningen (anonymt)"
+        )
+        self.save_button.on_click(self._on_save)
+        self._observe_fields()
+        self.widget = self._wrap(
+            [
+                w.HTML(render("exercises/kpi/intro.html.j2", content=self._content)),
+                scenario_box,
+                w.HTML(heading("Hvor mange timer er et årsværk?")),
+                self.denominator,
+                self.denominator_text,
+                _buttons(self.calculate_button),
+                self.result,
+                w.HTML(heading("KPI'er: følg udviklingen", lead=self._content.kpi_note)),
+                self.kpi_choice,
+                self.kpi_text,
+                *self.kpi_fields.values(),
+                self.kpi_output,
+                w.HTML(heading("Gem")),
+                self.workshop_code,
+                _buttons(self.save_button),
+            ]
+        )
+        self._refresh()
+        self._refresh_kpi()
 
-        # -- scenarios --
+    # -- building ------------------------------------------------------------------------------------
+
+    def _build_scenarios(self) -> w.Box:
+        """The three scenarios side by side, each with its fields and the line for its problem."""
         self.fields: dict[str, dict[str, w.Text]] = {}
         self._scenario_boxes: dict[str, w.VBox] = {}
         self._scenario_problems: dict[str, w.HTML] = {}
         boxes = []
         for sid in kpi.SCENARIOS:
-            name = c.scenarios[sid]
+            name = self._content.scenarios[sid]
             self.fields[sid] = {key: _field(label, DEFAULTS[sid][key]) for key, label in kpi.FIELDS.items()}
             self._scenario_problems[sid] = w.HTML()
             box = w.VBox(
                 [
-                    w.HTML(f"<h3>{escape(name.label)} scenarie</h3>"),
+                    w.HTML(heading(f"{name.label} scenarie")),
                     *self.fields[sid].values(),
                     self._scenario_problems[sid],
                 ],
@@ -114,8 +145,11 @@ class KpiView(ExerciseView):
             boxes.append(box)
         scenario_box = w.Box(boxes, layout=w.Layout(flex_flow="row wrap", width="100%"))
         scenario_box.add_class("aiskole-scenarios")
+        return scenario_box
 
-        # -- denominator --
+    def _build_denominator(self) -> None:
+        """The choice of hours in an årsværk, its explanation, and the "Beregn" button with the result."""
+        c = self._content
         self.denominator = w.RadioButtons(
             options=[(d.label, d.id) for d in c.denominators],
             value=c.denominators[0].id,
@@ -123,12 +157,13 @@ class KpiView(ExerciseView):
         )
         self.denominator.add_class("aiskole-choice")
         self.denominator_text = w.HTML()
-
         self.calculate_button = w.Button(description="Beregn", tooltip="Regn resultatet ud igen")
         self.calculate_button.on_click(self.guard(self._refresh))
         self.result = w.HTML()
 
-        # -- KPIs --
+    def _build_kpi(self) -> None:
+        """The choice of KPI, its definition, its three fields and its result."""
+        c = self._content
         self.kpi_choice = w.Dropdown(
             options=[(k.name, k.id) for k in c.kpis],
             value=c.kpis[0].id,
@@ -141,13 +176,7 @@ class KpiView(ExerciseView):
         self.kpi_fields = {key: _field(label) for key, label in KPI_FIELDS.items()}
         self.kpi_output = w.HTML()
 
-        # -- saving --
-        self.workshop_code = _field("Workshopkode (valgfri)", workshop_code or "", "fx TEK-24")
-        self.save_button = w.Button(
-            description="Gem", button_style="primary", tooltip="Gem beregningen (anonymt)"
-        )
-        self.save_button.on_click(self._on_save)
-
+    def _observe_fields(self) -> None:
         for row in self.fields.values():
             for field in row.values():
                 field.observe(self.guard(self._refresh), names="value")
@@ -156,119 +185,25 @@ class KpiView(ExerciseView):
         for field in self.kpi_fields.values():
             field.observe(self.guard(self._refresh_kpi), names="value")
 
-        intro = w.HTML(
-            "<h2>Gevinst- og KPI-beregner</h2>"
-            "<p>Hvor meget tid kan en AI-løsning frigøre på et år? Skriv jeres egne tal i de tre scenarier – "
-            "tallene nedenfor er bare et eksempel. Beregningen gemmes anonymt, når du trykker «Gem».</p>"
-            + self._method_html()
-        )
-        buttons = w.Box([self.calculate_button], layout=w.Layout(width="100%"))
-        buttons.add_class("aiskole-buttons")
-        save_row = w.Box([self.save_button], layout=w.Layout(width="100%"))
-        save_row.add_class("aiskole-buttons")
-        self.widget = self._wrap(
-            [
-                intro,
-                scenario_box,
-                w.HTML("<h3>Hvor mange timer er et årsværk?</h3>"),
-                self.denominator,
-                self.denominator_text,
-                buttons,
-                self.result,
-                w.HTML(f"<h3>KPI'er: følg udviklingen</h3><p>{escape(c.kpi_note)}</p>"),
-                self.kpi_choice,
-                self.kpi_text,
-                *self.kpi_fields.values(),
-                self.kpi_output,
-                w.HTML("<h3>Gem</h3>"),
-                self.workshop_code,
-                save_row,
-            ]
-        )
-        self._refresh()
-        self._refresh_kpi()
-
     # -- html ----------------------------------------------------------------------------------------
 
-    def _method_html(self) -> str:
-        c = self._content
-        return (
-            "<details><summary>Sådan regner vi</summary>"
-            f"<p>{escape(c.method.text)}</p>{render_sources(c.sources_for(c.method.sources))}"
-            f"<p>{escape(c.national_target.text)}</p>{render_sources(c.sources_for(c.national_target.sources))}"
-            "</details>"
-        )
-
     def _denominator_html(self, d: kpi.Denominator) -> str:
-        return (
-            f"<p><strong>Valgt: {escape(d.label)}.</strong> {escape(d.explanation)}</p>"
-            f'<p class="aiskole-basis"><strong>Forbehold:</strong> {escape(d.caveat)}</p>'
-            f"{render_sources(self._content.sources_for(d.sources))}"
-        )
+        return render("exercises/kpi/denominator.html.j2", d=d, content=self._content)
 
     def _result_html(self, e: kpi.Estimate) -> str:
-        c = self._content
-        fmt = l10n.number
-        rows = "".join(
-            f'<tr><th scope="row">{escape(s.label)}</th><td>{fmt(s.hours)}</td><td>{fmt(s.aarsvaerk, 2)}</td></tr>'
-            for s in e.scenarios
-        )
-        table = (
-            '<table class="aiskole-table">'
-            f"<caption>Frigjort tid pr. år (1 årsværk = {fmt(e.denominator.hours)} timer)</caption>"
-            '<thead><tr><th scope="col">Scenarie</th><th scope="col">Timer pr. år</th>'
-            '<th scope="col">Årsværk</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
-        )
-        formulas = "".join(
-            f"<li>{escape(s.label)}: ({fmt(s.inputs.baseline_minutes, 1, trim=True)} − "
-            f"{fmt(s.inputs.ai_minutes, 1, trim=True)}) × {fmt(s.inputs.cases_per_year)} × "
-            f"{fmt(s.inputs.adoption_pct, 1, trim=True)} % ÷ 60 − {fmt(s.inputs.new_task_hours, 1, trim=True)} "
-            f"= {fmt(s.hours)} timer</li>"
-            for s in e.scenarios
-        )
-        parts = [
-            "<h3>Resultat</h3>",
-            table,
-            f'<details class="aiskole-formula"><summary>Se regnestykket</summary><ul>{formulas}</ul></details>',
-        ]
-        if e.order_problem:
-            parts.append(
-                f'<p class="aiskole-warning" role="alert"><strong>Tjek:</strong> {escape(e.order_problem)}</p>'
-            )
-        for note in e.notes:
-            parts.append(f'<p class="aiskole-warning"><strong>Bemærk:</strong> {escape(note)}</p>')
-        parts.append(_img(charts.hours_png(e), charts.hours_alt_text(e)))
-        parts.append(
-            f'<div class="aiskole-key"><p><strong>Husk:</strong> {escape(c.redeployment.text)}</p>'
-            f"{render_sources(c.sources_for(c.redeployment.sources))}</div>"
-        )
-        parts.append(
-            f'<div class="aiskole-claim"><p>{escape(c.caution.text)}</p>'
-            f"{render_sources(c.sources_for(c.caution.sources))}</div>"
-        )
-        return "".join(parts)
+        chart = chart_image(charts.hours_png(e), charts.hours_alt_text(e), "aiskole-chart")
+        return render("exercises/kpi/result.html.j2", e=e, chart=chart, content=self._content)
 
     @staticmethod
     def _problem_html(message: str) -> str:
-        return f'<p class="aiskole-status-error" role="alert">{escape(message)}</p>'
+        return render("widgets/status.html.j2", message=message, error=True)
 
     def _kpi_definition_html(self, k: kpi.KpiDefinition) -> str:
-        return (
-            f"<p><strong>{escape(k.name)}</strong> ({escape(k.unit)}): {escape(k.definition)}</p>"
-            f'<p class="aiskole-basis">Udgangspunkt: {escape(k.baseline)}<br>Formel: {escape(k.formula)}</p>'
-            f"{render_sources(self._content.sources_for(k.sources))}"
-        )
+        return render("exercises/kpi/definition.html.j2", k=k, content=self._content)
 
     @staticmethod
     def _kpi_result_html(r: kpi.KpiResult) -> str:
-        width = max(0.0, min(100.0, r.progress_pct))
-        return (
-            f"<p><strong>{escape(r.change_text)}</strong></p>"
-            '<div class="aiskole-meter" aria-hidden="true">'
-            f'<span style="width:{width:.0f}%"></span></div>'
-            f"<p>{escape(r.progress_text)}</p>"
-        )
+        return render("exercises/kpi/progress.html.j2", r=r)
 
     # -- state ---------------------------------------------------------------------------------------
 
@@ -325,10 +260,7 @@ class KpiView(ExerciseView):
             box.remove_class("aiskole-invalid")
         if invalid:
             self.estimate = None
-            self.result.value = (
-                '<h3>Resultat</h3><p class="aiskole-warning"><strong>Ret tallene:</strong> resultatet vises, '
-                f"når tallene i {escape(' og '.join(invalid).lower())} er i orden.</p>"
-            )
+            self.result.value = render("exercises/kpi/invalid.html.j2", labels=invalid)
             return
         self.estimate = self._estimate()
         self.result.value = self._result_html(self.estimate)
@@ -363,7 +295,3 @@ class KpiView(ExerciseView):
         self.saved_id = submission_id
         self.set_status(f"Gemt som beregning nr. {submission_id}. Dine tal står stadig på skærmen.")
         return submission_id
-
-
-def render_sources(sources) -> str:
-    return render("partials/sources.html.j2", sources=sources)

@@ -1,28 +1,28 @@
 """The kick-off poll as an ipywidgets view: pick an answer, add a word if you like, "Send", see the results.
 
-The view only collects the answer and shows results; validation and aggregation are :mod:`aiskole.poll`
-and the storage is :mod:`aiskole.store`. The results are a chart (with alt text), an accessible table and
-the words, every one of them html-escaped.
+The view only collects the answer and shows results; validation and aggregation are
+:mod:`aiskole.exercises.poll` and the storage is :mod:`aiskole.store`. The results
+(``aiskole/templates/exercises/poll/results.html.j2``) are a chart (with alt text), an accessible table and the
+words, every one of them escaped.
 """
 
 from __future__ import annotations
 
-import base64
+import functools
 import threading
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
-from aiskole import l10n
 from aiskole.exercises import poll
-from aiskole.render import charts
+from aiskole.render import charts, render
 from aiskole.store import Store, normalise_workshop_code, open_store
-from aiskole.widgets.base import ExerciseView
+from aiskole.widgets.base import ExerciseView, chart_image, paragraph
 
 
-def _prewarm_chart() -> None:
-    """Import matplotlib in the background, so the first results chart does not wait ~2 s for the import."""
+@functools.cache
+def _matplotlib_import() -> threading.Thread:
+    """The background import of matplotlib, started once per kernel."""
 
     def work() -> None:
         try:
@@ -31,7 +31,21 @@ def _prewarm_chart() -> None:
         except Exception:  # noqa: BLE001 - only a head start; chart_png imports it again when needed
             pass
 
-    threading.Thread(target=work, name="aiskole-prewarm-matplotlib", daemon=True).start()
+    thread = threading.Thread(target=work, name="aiskole-prewarm-matplotlib", daemon=True)
+    thread.start()
+    return thread
+
+
+def _prewarm_chart() -> None:
+    """Import matplotlib in the background, so the first results chart does not wait ~2 s for the import."""
+    _matplotlib_import()
+
+
+def _wait_for_matplotlib() -> None:
+    """Let a background import finish before a chart is drawn: two threads importing matplotlib at once can
+    see it half-initialised ("cannot import name ... from partially initialized module")."""
+    if _matplotlib_import.cache_info().currsize:
+        _matplotlib_import().join()
 
 
 class PollView(ExerciseView):
@@ -104,16 +118,13 @@ class PollView(ExerciseView):
 
         buttons = w.Box([self.send_button, self.show_button], layout=w.Layout(width="100%"))
         buttons.add_class("aiskole-buttons")
-        workshop = f" Workshop: {escape(self.workshop_code)}." if self.workshop_code else ""
-        intro = w.HTML(
-            f"<h2>{escape(c.title)}</h2><p>{escape(c.intro)}{workshop}</p><h3>{escape(c.question)}</h3>"
-        )
+        intro = w.HTML(render("exercises/poll/intro.html.j2", content=c, code=self.workshop_code))
         self.widget = self._wrap(
             [
                 intro,
                 self.answer,
                 self.word,
-                w.HTML(f'<p class="aiskole-basis">{escape(c.word.help)}</p>'),
+                w.HTML(paragraph(c.word.help, "aiskole-basis")),
                 buttons,
                 self.output,
             ]
@@ -175,31 +186,8 @@ class PollView(ExerciseView):
 
     def _results_html(self, r: poll.PollResults) -> str:
         c = self._content
-        scope = f"workshop {escape(self.workshop_code)}" if self.workshop_code else "alle afstemninger"
-        if r.n == 0:
-            return f"<h3>Resultater ({scope})</h3><p>Der er ingen svar endnu.</p>"
-        png = base64.b64encode(charts.poll_png(r, c)).decode("ascii")
-        alt = charts.poll_alt_text(r, c)
-        rows = "".join(
-            f'<tr><th scope="row">{a.value} – {escape(a.label)}</th><td>{r.counts[a.value]}</td>'
-            f"<td>{round(100 * r.counts[a.value] / r.n)} %</td></tr>"
-            for a in c.answers
-        )
-        table = (
-            '<table class="aiskole-table"><caption>Svarene i tal</caption>'
-            '<thead><tr><th scope="col">Svar</th><th scope="col">Antal</th><th scope="col">Andel</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
-        )
-        words = (
-            '<ul class="aiskole-words">'
-            + "".join(f"<li>{escape(word)} ({count})</li>" for word, count in r.words)
-            + "</ul>"
-            if r.words
-            else "<p>Ingen har skrevet et ord endnu.</p>"
-        )
-        return (
-            f"<h3>Resultater ({scope})</h3>"
-            f"<p><strong>{r.n} svar</strong> · gennemsnit {l10n.mean(r.mean)} på en skala fra 1 til 5</p>"
-            f'<img class="aiskole-chart" src="data:image/png;base64,{png}" alt="{escape(alt)}">'
-            f"{table}<h4>Ordene</h4>{words}"
-        )
+        chart = ""
+        if r.n:
+            _wait_for_matplotlib()
+            chart = chart_image(charts.poll_png(r, c), charts.poll_alt_text(r, c), "aiskole-chart")
+        return render("exercises/poll/results.html.j2", r=r, content=c, code=self.workshop_code, chart=chart)

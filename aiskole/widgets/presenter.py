@@ -9,7 +9,8 @@ it logs, shows a Danish status and tries again.
 
 :class:`InfoScreenView` shows one workshop's revealed results full-screen, one exercise at a time, rotating.
 
-Aggregation and HTML are :mod:`aiskole.live`; the widgets only read the store and show what it returns.
+Aggregation is :mod:`aiskole.live` and the results' HTML :mod:`aiskole.render.live`; the screens around them are
+the templates in ``aiskole/templates/widgets/presenter``. The widgets only read the store and show what it returns.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 import ipywidgets as w
@@ -28,10 +28,12 @@ import ipywidgets as w
 from aiskole import exercises, live
 from aiskole.errors import StoreError
 from aiskole.exercises.base import LiveResult, normalise_text
+from aiskole.render import Markup, render
 from aiskole.render.live import STYLESHEETS, live_html
 from aiskole.settings import Settings, get_settings
 from aiskole.store import Store, open_store
-from aiskole.widgets.base import ExerciseView, run_on_enter_or_click
+from aiskole.widgets.base import ExerciseView, heading, paragraph, run_on_enter_or_click
+from aiskole.widgets.join import when_code_arrives
 from aiskole.workshop import WorkshopState, join_url, normalise_code, qr_svg
 
 log = logging.getLogger("aiskole.widgets.presenter")
@@ -205,7 +207,19 @@ class PresenterView(_LiveView):
         self.pending: tuple[tuple[str, int], ...] = ()
         self._syncing = False
 
-        # -- choose or create a workshop
+        self.setup = self._build_setup()
+        self.session = self._build_session()
+        _show(self.session, False)
+        self.widget = self._wrap([self.setup, self.session])
+        self.widget.add_class("aiskole-wide")
+        self.widget.add_class("aiskole-presenter")
+        self.guard(self.load_workshops)()
+        self._init_live(interval, live_refresh)
+
+    # -- building -----------------------------------------------------------------------------------------
+
+    def _build_setup(self) -> w.Box:
+        """Choose or create a workshop."""
         self.title_input = w.Text(
             continuous_update=False,
             description="Titel på workshoppen",
@@ -223,9 +237,9 @@ class PresenterView(_LiveView):
             layout=w.Layout(width="auto", max_width="100%"),
         )
         self.choose.observe(self.guard(self._on_choose), names="value")
-        self.setup = _box(
+        return _box(
             [
-                w.HTML("<h2>Præsentation: live-workshop</h2>"),
+                w.HTML(heading("Præsentation: live-workshop", level=2)),
                 _box([self.title_input, self.create_button], "aiskole-presenter-setup"),
                 _box([self.choose], "aiskole-presenter-setup"),
             ],
@@ -233,7 +247,8 @@ class PresenterView(_LiveView):
             vertical=True,
         )
 
-        # -- the workshop in progress
+    def _build_session(self) -> w.Box:
+        """The workshop in progress: the controls, the join card, the results, moderation and closing."""
         self.exercise = w.ToggleButtons(
             options=EXERCISE_OPTIONS,
             value="",
@@ -247,49 +262,9 @@ class PresenterView(_LiveView):
         self.join = w.HTML()
         self.heading = w.HTML(layout=w.Layout(width="100%"))
         self.results = w.HTML()
-        self.moderation_toggle = w.ToggleButton(
-            value=False, description="Godkend ord (0 venter)", layout=w.Layout(width="auto")
-        )
-        self.moderation_toggle.observe(self.guard(self._on_moderation_toggle), names="value")
-        self.moderation_list = w.VBox(layout=w.Layout(width="auto", max_width="100%"))
-        self.moderation = _box(
-            [
-                w.HTML(
-                    '<p class="aiskole-basis">Deltagernes ord vises først på skærmen, når du har godkendt dem. '
-                    "Listen herunder kan alle se, hvis din skærm vises på projektoren – skjul den igen, "
-                    "når du er færdig.</p>"
-                ),
-                self.moderation_list,
-            ],
-            "aiskole-moderation",
-            vertical=True,
-        )
-        _show(self.moderation, False)
-
-        self.switch_button = w.Button(description="Skift workshop", tooltip="Vælg en anden workshop")
-        self.switch_button.on_click(self.guard(self.leave))
-        self.close_button = w.Button(
-            description="Luk workshop", button_style="danger", tooltip="Koden holder op med at virke"
-        )
-        self.close_button.on_click(self.guard(self._ask_close))
-        self.confirm_yes = w.Button(description="Ja, luk workshoppen", button_style="danger")
-        self.confirm_yes.on_click(self.guard(self.close_workshop))
-        self.confirm_no = w.Button(description="Fortryd")
-        self.confirm_no.on_click(self.guard(self._cancel_close))
-        self.confirm = _box(
-            [
-                w.HTML(
-                    "<p><strong>Vil du lukke workshoppen?</strong> Koden holder op med at virke, så ingen "
-                    "kan deltage eller svare mere. Svarene bliver gemt i opbevaringsperioden.</p>"
-                ),
-                self.confirm_yes,
-                self.confirm_no,
-            ],
-            "aiskole-confirm",
-        )
-        _show(self.confirm, False)
-
-        self.session = _box(
+        self._build_moderation()
+        self._build_close()
+        return _box(
             [
                 _box([self.heading, self.exercise, self.reveal], "aiskole-presenter-controls"),
                 _box(
@@ -307,13 +282,38 @@ class PresenterView(_LiveView):
             "aiskole-presenter-session",
             vertical=True,
         )
-        _show(self.session, False)
 
-        self.widget = self._wrap([self.setup, self.session])
-        self.widget.add_class("aiskole-wide")
-        self.widget.add_class("aiskole-presenter")
-        self.guard(self.load_workshops)()
-        self._init_live(interval, live_refresh)
+    def _build_moderation(self) -> None:
+        """The participants' words (or canvas titles) waiting for approval, behind a toggle."""
+        self.moderation_toggle = w.ToggleButton(
+            value=False, description="Godkend ord (0 venter)", layout=w.Layout(width="auto")
+        )
+        self.moderation_toggle.observe(self.guard(self._on_moderation_toggle), names="value")
+        self.moderation_list = w.VBox(layout=w.Layout(width="auto", max_width="100%"))
+        self.moderation = _box(
+            [w.HTML(render("widgets/presenter/moderation_note.html.j2")), self.moderation_list],
+            "aiskole-moderation",
+            vertical=True,
+        )
+        _show(self.moderation, False)
+
+    def _build_close(self) -> None:
+        """ "Skift workshop", "Luk workshop" and the confirmation before closing."""
+        self.switch_button = w.Button(description="Skift workshop", tooltip="Vælg en anden workshop")
+        self.switch_button.on_click(self.guard(self.leave))
+        self.close_button = w.Button(
+            description="Luk workshop", button_style="danger", tooltip="Koden holder op med at virke"
+        )
+        self.close_button.on_click(self.guard(self._ask_close))
+        self.confirm_yes = w.Button(description="Ja, luk workshoppen", button_style="danger")
+        self.confirm_yes.on_click(self.guard(self.close_workshop))
+        self.confirm_no = w.Button(description="Fortryd")
+        self.confirm_no.on_click(self.guard(self._cancel_close))
+        self.confirm = _box(
+            [w.HTML(render("widgets/presenter/confirm_close.html.j2")), self.confirm_yes, self.confirm_no],
+            "aiskole-confirm",
+        )
+        _show(self.confirm, False)
 
     # -- workshops ----------------------------------------------------------------------------------------
 
@@ -355,18 +355,10 @@ class PresenterView(_LiveView):
         self.state = WorkshopState.from_dict(workshop.state)
         self._sync_controls()
         url = join_url(self._settings.public_url, workshop.code)
-        spelled = " ".join(workshop.code)
-        self.heading.value = f'<p class="aiskole-presenter-title">Workshop: {escape(workshop.title)}</p>'
-        self.join.value = (
-            '<div class="aiskole-join">'
-            '<p class="aiskole-join-lead">Deltag på mobilen</p>'
-            '<p class="aiskole-join-step">Workshopkode</p>'
-            f'<p class="aiskole-join-code" aria-label="Koden er {escape(spelled)}">{escape(workshop.code)}</p>'
-            f'<div class="aiskole-join-qr" role="img" aria-label="QR-kode til {escape(url)}">{qr_svg(url)}</div>'
-            '<p class="aiskole-join-step">Scan QR-koden med kameraet – eller gå til</p>'
-            f'<p class="aiskole-join-url">{escape(url)}</p>'
-            "</div>"
-        )
+        self.heading.value = render("widgets/presenter/title.html.j2", title=workshop.title)
+        # the QR code is SVG that segno draws from the URL (nothing typed by a user), so it is inserted as is
+        qr = Markup(qr_svg(url))
+        self.join.value = render("widgets/presenter/join.html.j2", code=workshop.code, url=url, qr=qr)
         self.pending = ()
         self._render_moderation()
         _show(self.setup, False)
@@ -477,11 +469,10 @@ class PresenterView(_LiveView):
         for text, count in self.pending:
             button = w.Button(description="Godkend", button_style="success", tooltip="Vis det på skærmen")
             button.on_click(self.guard(lambda _b, text=text: self.approve(text)))
-            times = "1 gang" if count == 1 else f"{count} gange"
-            label = w.HTML(f'<span class="aiskole-moderation-word">{escape(text)} ({times})</span>')
+            label = w.HTML(render("widgets/presenter/moderation_word.html.j2", text=text, times=count))
             rows.append(_box([button, label], "aiskole-moderation-row"))
         if not rows:
-            rows = [w.HTML("<p>Intet venter på godkendelse.</p>")]
+            rows = [w.HTML(paragraph("Intet venter på godkendelse."))]
         self.moderation_list.children = rows
         self._label_moderation()
 
@@ -494,10 +485,7 @@ class PresenterView(_LiveView):
 
     def _compute(self, job: _Job) -> _Outcome:
         if job.active not in live.LIVE_EXERCISES:
-            html = (
-                '<p class="aiskole-presenter-noexercise">Ingen øvelse er i spil lige nu. '
-                "Deltagerne kan allerede gå ind med koden.</p>"
-            )
+            html = render("widgets/presenter/no_exercise.html.j2")
             # still read the store, so an unreachable database is noticed while nothing is in play
             self.store().get_workshop(job.code)
             return _Outcome(html, (), None)
@@ -578,10 +566,7 @@ class InfoScreenView(_LiveView):
         run_on_enter_or_click(self.code_input, self.show_button, self.guard(self.show))
         self.form = _box(
             [
-                w.HTML(
-                    "<h2>Infoskærm</h2><p>Skriv koden til workshoppen. Skærmen viser resultaterne – én øvelse ad "
-                    f"gangen, og skifter hvert {int(seconds)}. sekund.</p>"
-                ),
+                w.HTML(render("widgets/presenter/info_form.html.j2", seconds=int(seconds))),
                 _box([self.code_input, self.show_button], "aiskole-presenter-setup"),
             ],
             "aiskole-info-form",
@@ -602,8 +587,6 @@ class InfoScreenView(_LiveView):
     @classmethod
     def from_link(cls, **kwargs) -> InfoScreenView:
         """The view for ``infoskaerm.ipynb?kode=…``: starts as soon as the link's code is known."""
-        from aiskole.widgets.join import when_code_arrives
-
         view = cls(**kwargs)
 
         def start(code: str) -> None:
@@ -657,14 +640,11 @@ class InfoScreenView(_LiveView):
         store = self.store()
         workshop = store.get_workshop(job.code)
         if workshop is None:
-            return _InfoOutcome(None, '<p class="aiskole-live-empty">Workshoppen findes ikke længere.</p>')
+            return _InfoOutcome(None, self._info_html(None))
         rows = store.list_submissions(workshop_code=job.code)
         available = live.exercises_with_answers(rows)
-        title = f'<p class="aiskole-info-head">{escape(workshop.title)}</p>'
         if not available:
-            return _InfoOutcome(
-                None, title + '<p class="aiskole-live-empty">Der er ingen svar i workshoppen endnu.</p>'
-            )
+            return _InfoOutcome(None, self._info_html(workshop.title))
         if job.current in available:
             index = available.index(job.current)
             if job.advance:
@@ -674,13 +654,21 @@ class InfoScreenView(_LiveView):
         exercise = available[index]
         state = WorkshopState.from_dict(workshop.state)
         result = live.aggregate(exercise, rows, state)
-        foot = (
-            f'<p class="aiskole-info-foot">{escape(exercises.get(exercise).title)} · {index + 1} af '
-            f"{len(available)} · skifter hvert {int(self.seconds)}. sekund</p>"
-            if len(available) > 1
-            else ""
+        html = self._info_html(
+            workshop.title,
+            live_html(result, revealed=True),
+            exercise=exercises.get(exercise).title,
+            number=index + 1,
+            total=len(available),
         )
-        return _InfoOutcome(exercise, title + live_html(result, revealed=True) + foot)
+        return _InfoOutcome(exercise, html)
+
+    def _info_html(self, title: str | None, body: str | None = None, **position: object) -> str:
+        """The screen for the workshop ``title`` (``None``: it is gone) showing ``body`` (``None``: nothing yet)."""
+        position = {"exercise": "", "number": 0, "total": 0, **position}
+        return render(
+            "widgets/presenter/info.html.j2", title=title, body=body, seconds=int(self.seconds), **position
+        )
 
     def _apply(self, job: _InfoJob, outcome: _InfoOutcome) -> bool:
         self._succeeded()

@@ -1,7 +1,8 @@
 """The prompt lab as an ipywidgets view: write a prompt, check it, learn from a before/after gallery.
 
-The checks are :func:`aiskole.prompt.scan` (personal data, highlighted in the text) and
-:func:`aiskole.prompt.review` (heuristic R-K-O-F-E-B feedback). Sending to a language model is offered only
+The checks are :func:`aiskole.pii.scan` (personal data, highlighted in the text) and
+:func:`aiskole.exercises.prompt.review` (heuristic R-K-O-F-E-B feedback), shown by the templates in
+``aiskole/templates/exercises/prompt``. Sending to a language model is offered only
 when one is configured, and :func:`aiskole.llm.send` refuses any prompt with findings. "Gem" stores the task,
 the rubric result and the number of findings per kind – never the prompt text or the matched data.
 """
@@ -9,7 +10,6 @@ the rubric result and the number of findings per kind – never the prompt text 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
@@ -27,13 +27,7 @@ from aiskole.pii import Finding, findings_summary, scan, segments
 from aiskole.render import render
 from aiskole.settings import Settings, get_settings
 from aiskole.store import Store, open_store
-from aiskole.widgets.base import ExerciseView, workshop_code_field
-
-#: Review levels drawn with the kit's verdict badges (colour, symbol and label together).
-LEVEL_BADGE = {"stærk": "none", "god": "grey", "svag": "full"}
-
-
-CRITERION_STATE = {True: ("✓", "Opfyldt"), False: ("✗", "Mangler")}
+from aiskole.widgets.base import ExerciseView, paragraph, workshop_code_field
 
 
 class PromptLabView(ExerciseView):
@@ -64,14 +58,46 @@ class PromptLabView(ExerciseView):
         self.saved_id: int | None = None
         self.last_review: Review | None = None
         self.last_findings: list[Finding] = []
-
-        intro = w.HTML(
-            "<h2>Promptlaboratorium</h2>"
-            "<p>Skriv en prompt til en typisk opgave i kommunen, og få feedback på, hvordan den er bygget op, "
-            "og om der er personoplysninger i den. <strong>Selve prompten gemmes ikke.</strong></p>"
-            f'<p class="aiskole-disclaimer">{escape(self._content.synthesis_note)}</p>'
+        buttons = self._build_editor()
+        self.findings = w.HTML()
+        self.result = w.HTML()
+        self.answer = w.HTML()
+        self._build_gallery()
+        self.workshop_code = workshop_code_field(workshop_code)
+        self.save_button = w.Button(
+            description="Gem", button_style="primary", tooltip="Gem vurderingen (anonymt, uden prompten)"
         )
+        self.save_button.on_click(self._on_save)
+        self.widget = self._wrap(
+            [
+                w.HTML(render("exercises/prompt/intro.html.j2", note=self._content.synthesis_note)),
+                self.task,
+                self.task_info,
+                w.HTML(paragraph("Din prompt", "aiskole-gallery-label")),
+                self.prompt,
+                self.counter,
+                buttons,
+                self.llm_note,
+                self.findings,
+                self.result,
+                self.answer,
+                w.HTML(render("exercises/prompt/gallery_head.html.j2")),
+                self.gallery,
+                self.example,
+                self.try_button,
+                w.HTML(render("exercises/prompt/save_head.html.j2")),
+                self.workshop_code,
+                self.save_button,
+            ]
+        )
+        self._show_task()
+        self._show_example()
+        self._on_prompt_change()
 
+    # -- building ------------------------------------------------------------------------------------
+
+    def _build_editor(self) -> w.HBox:
+        """The task, the prompt field with its counter, and the buttons to check and to send it."""
         self.task = w.Dropdown(
             options=[(t.title, t.id) for t in self._content.tasks],
             value=self._content.tasks[0].id,
@@ -80,7 +106,6 @@ class PromptLabView(ExerciseView):
         )
         self.task.observe(self.guard(self._show_task), names="value")
         self.task_info = w.HTML()
-
         self.prompt = w.Textarea(
             value="",
             placeholder="Skriv din prompt her. Brug [NAVN], [CPR] og [ADRESSE] i stedet for personoplysninger.",
@@ -91,7 +116,6 @@ class PromptLabView(ExerciseView):
         self.prompt.add_class("aiskole-prompt-area")
         self.prompt.observe(self.guard(self._on_prompt_change), names="value")
         self.counter = w.HTML()
-
         self.check_button = w.Button(
             description="Tjek prompten", button_style="primary", tooltip="Tjek opbygning og personoplysninger"
         )
@@ -102,17 +126,14 @@ class PromptLabView(ExerciseView):
             layout=w.Layout(display="flex" if self._settings.llm_configured else "none"),
         )
         self.send_button.on_click(self._on_send)
-        self.llm_note = w.HTML(f'<p class="aiskole-note">{escape(llm.describe(self._settings))}</p>')
-
-        self.findings = w.HTML()
-        self.result = w.HTML()
-        self.answer = w.HTML()
-
-        gallery_head = w.HTML(
-            '<div class="aiskole-section"><h3>Før og efter: eksempler</h3>'
-            "<p>Se en svag og en bedre prompt til samme opgave. Alle eksempler bruger pladsholdere i stedet "
-            "for personoplysninger.</p></div>"
+        self.llm_note = w.HTML(paragraph(llm.describe(self._settings), "aiskole-note"))
+        return w.HBox(
+            [self.check_button, self.send_button],
+            layout=w.Layout(flex_flow="row wrap", width="auto", max_width="100%"),
         )
+
+    def _build_gallery(self) -> None:
+        """The before/after examples and the button that puts the weak prompt in the field."""
         self.gallery = w.Dropdown(
             options=[(g.title, g.id) for g in self._content.gallery],
             value=self._content.gallery[0].id,
@@ -128,147 +149,45 @@ class PromptLabView(ExerciseView):
         )
         self.try_button.on_click(self.guard(self._try_example))
 
-        save_head = w.HTML(
-            '<div class="aiskole-section"><h3>Gem resultatet</h3>'
-            "<p>Gem gemmer opgavetypen, vurderingen og hvor mange personoplysninger af hver slags der blev "
-            "fundet – anonymt. <strong>Selve prompten gemmes ikke</strong>, heller ikke de fundne "
-            "oplysninger.</p></div>"
-        )
-        self.workshop_code = workshop_code_field(workshop_code)
-        self.save_button = w.Button(
-            description="Gem", button_style="primary", tooltip="Gem vurderingen (anonymt, uden prompten)"
-        )
-        self.save_button.on_click(self._on_save)
-
-        buttons = w.HBox(
-            [self.check_button, self.send_button],
-            layout=w.Layout(flex_flow="row wrap", width="auto", max_width="100%"),
-        )
-        self.widget = self._wrap(
-            [
-                intro,
-                self.task,
-                self.task_info,
-                w.HTML('<p class="aiskole-gallery-label">Din prompt</p>'),
-                self.prompt,
-                self.counter,
-                buttons,
-                self.llm_note,
-                self.findings,
-                self.result,
-                self.answer,
-                gallery_head,
-                self.gallery,
-                self.example,
-                self.try_button,
-                save_head,
-                self.workshop_code,
-                self.save_button,
-            ]
-        )
-        self._show_task()
-        self._show_example()
-        self._on_prompt_change()
-
     # -- rendering -----------------------------------------------------------------------------------
 
     def _show_task(self, _change=None) -> None:
         task = self._content.task(self.task.value)
-        self.task_info.value = (
-            f"<p>{escape(task.description)}</p>"
-            f'<p class="aiskole-note"><strong>Tip:</strong> {escape(task.tip)}</p>'
-            + (render_sources(self._content.sources_for(task.sources)) if task.sources else "")
-        )
+        self.task_info.value = render("exercises/prompt/task.html.j2", task=task, content=self._content)
         if self.last_review is not None:
             self.result.value = ""  # the feedback was for another task
 
     def _show_example(self, _change=None) -> None:
         example = next(g for g in self._content.gallery if g.id == self.gallery.value)
-        self.example.value = (
-            '<p class="aiskole-gallery-label">Før (svag):</p>'
-            f'<div class="aiskole-prompt-view">{escape(example.before)}</div>'
-            '<p class="aiskole-gallery-label">Efter (bedre):</p>'
-            f'<div class="aiskole-prompt-view">{escape(example.after)}</div>'
-            f"<p><strong>Hvorfor er den bedre?</strong> {escape(example.why)}</p>"
-        )
+        self.example.value = render("exercises/prompt/example.html.j2", example=example)
 
     def _on_prompt_change(self, _change=None) -> None:
-        n = len(self.prompt.value)
-        shown = f"{n:,}".replace(",", ".")
-        limit = f"{MAX_CHARS:,}".replace(",", ".")
-        if n > MAX_CHARS:
-            self.counter.value = (
-                f'<p class="aiskole-counter aiskole-counter-over">{shown} af højst {limit} tegn – '
-                "for lang. Forkort prompten.</p>"
-            )
-        elif n:
-            self.counter.value = f'<p class="aiskole-counter">{shown} af højst {limit} tegn</p>'
-        else:  # counted when the user leaves the field; a "0" would stay on screen while they type
-            self.counter.value = f'<p class="aiskole-counter">Højst {limit} tegn.</p>'
+        self.counter.value = render(
+            "exercises/prompt/counter.html.j2", n=len(self.prompt.value), limit=MAX_CHARS
+        )
         # Feedback for an older version of the prompt would mislead.
         self.findings.value = ""
         self.result.value = ""
         self.answer.value = ""
 
     def _findings_html(self, text: str, findings: list[Finding]) -> str:
-        if not findings:
-            return (
-                '<div class="aiskole-section"><h3>Personoplysninger</h3>'
-                '<p class="aiskole-status-ok"><span aria-hidden="true">✓</span> Ingen personoplysninger fundet.</p>'
-                f'<p class="aiskole-note">{escape(self._content.scan_note)}</p></div>'
-            )
         bases = sorted({f.basis or f.kind for f in findings}, key=list(self._content.findings).index)
-        items = "".join(
-            f'<li><span class="aiskole-find-label">{escape(f.label)}</span> {escape(f.message)}</li>'
-            for f in findings
-        )
-        about = "".join(
-            f"<p><strong>{escape(self._content.findings[b].name)}:</strong> "
-            f"{escape(self._content.findings[b].why)}</p>"
-            f"{render_sources(self._content.sources_for(self._content.findings[b].sources))}"
-            for b in bases
-        )
-        return (
-            '<div class="aiskole-section"><h3>Personoplysninger</h3>'
-            f'<p class="aiskole-find-alert" role="alert"><span aria-hidden="true">▲</span> <strong>Pas på:</strong> '
-            f"Fundet: {escape(findings_summary(findings))}. "
-            "Erstat personoplysningerne med pladsholdere, før du bruger prompten.</p>"
-            "<p>Her er de markeret i din prompt:</p>"
-            + render("exercises/prompt/highlight.html.j2", parts=segments(text, findings))
-            + f'<ul class="aiskole-findings">{items}</ul>'
-            '<details class="aiskole-details"><summary>Hvorfor må det ikke stå i en prompt? (kilder)</summary>'
-            f"{about}</details>"
-            f'<p class="aiskole-note">{escape(self._content.scan_note)}</p></div>'
+        return render(
+            "exercises/prompt/findings.html.j2",
+            findings=findings,
+            summary=findings_summary(findings) if findings else "",
+            parts=segments(text, findings),
+            bases=bases,
+            content=self._content,
         )
 
     def _review_html(self, result: Review) -> str:
-        parts = [
-            '<div class="aiskole-section"><h3>Sådan er prompten bygget op</h3>',
-            render_verdict(
-                LEVEL_BADGE[result.level], f"{result.label}: {result.score} af {result.max_score}"
-            ),
-            f"<p>{escape(result.summary)}</p>",
-        ]
-        for c in result.criteria:
-            symbol, state = CRITERION_STATE[c.met]
-            css = "aiskole-crit-met" if c.met else "aiskole-crit-missing"
-            parts.append(
-                f'<div class="aiskole-crit {css}">'
-                f'<p><span class="aiskole-crit-letter">{escape(c.letter)}</span><strong>{escape(c.name)}</strong>'
-                f' – <span class="aiskole-crit-state"><span aria-hidden="true">{symbol}</span> {state}</span></p>'
-                f"<p>{escape(c.why)}</p>"
-                + ("" if c.met else f"<p><strong>Forslag:</strong> {escape(c.suggestion)}</p>")
-                + "</div>"
-            )
-        parts.append(
-            f"<p><strong>Tip til »{escape(result.task_title)}«:</strong> {escape(result.task_tip)}</p>"
-            f'<p class="aiskole-disclaimer"><strong>Bemærk:</strong> {escape(result.heuristic_note)}</p>'
-        )
         keys = sorted(
             {k for c in self._content.criteria for k in c.sources}, key=list(self._content.sources).index
         )
-        parts.append(f"<p>Kilder til kriterierne:</p>{render_sources(self._content.sources_for(keys))}</div>")
-        return "".join(parts)
+        return render(
+            "exercises/prompt/review.html.j2", result=result, criteria_sources=self._content.sources_for(keys)
+        )
 
     # -- actions -------------------------------------------------------------------------------------
 
@@ -294,11 +213,7 @@ class PromptLabView(ExerciseView):
         self.findings.value = self._findings_html(text, findings) if findings else ""
         self.answer.value = ""
         answer = llm.send(text, settings=self._settings)  # raises a Danish ValueError on findings
-        self.answer.value = (
-            '<div class="aiskole-answer"><h3>Svar fra sprogmodellen</h3>'
-            '<p class="aiskole-note">Tjek altid svaret selv, før du bruger det. Sprogmodeller kan tage fejl.</p>'
-            f'<div class="aiskole-prompt-view">{escape(answer)}</div></div>'
-        )
+        self.answer.value = render("exercises/prompt/answer.html.j2", answer=answer)
         self.set_status("Svaret er kommet. Prompten er ikke gemt.")
         return answer
 
@@ -328,11 +243,3 @@ class PromptLabView(ExerciseView):
             f"Gemt som nr. {submission_id}: opgavetype, vurdering og antal fund. Selve prompten er ikke gemt."
         )
         return submission_id
-
-
-def render_sources(sources) -> str:
-    return render("partials/sources.html.j2", sources=sources)
-
-
-def render_verdict(verdict: str, label: str) -> str:
-    return render("exercises/dpia/verdict.html.j2", verdict=verdict, label=label)

@@ -1,7 +1,7 @@
 """The quiz as an ipywidgets view: one question at a time (good on a phone), instant feedback, a score.
 
 Choosing a topic and pressing "Start quiz" deals the questions of that topic in a random order with the
-options shuffled (:mod:`aiskole.quiz`). After each answer the view says in words whether it was right
+options shuffled (:mod:`aiskole.exercises.quiz`). After each answer the view says in words whether it was right
 ("Rigtigt" / "Forkert – det rigtige svar er …"), with the explanation and the source. At the end it shows
 the score per topic; "Gem" stores it anonymously (exercise ``"quiz"``).
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from html import escape
 
 import ipywidgets as w
 
 from aiskole.exercises import quiz
 from aiskole.exercises.quiz import QuizSubmission
+from aiskole.render import render
 from aiskole.store import Store, open_store
-from aiskole.widgets.base import ExerciseView, workshop_code_field
+from aiskole.widgets.base import ExerciseView, paragraph, workshop_code_field
 
 
 def _auto() -> w.Layout:
@@ -27,16 +27,7 @@ def _auto() -> w.Layout:
 
 def _feedback_html(result: quiz.QuestionResult) -> str:
     """Right or wrong in words and a symbol (colour is never the only signal), the explanation and the source."""
-    css, symbol = ("aiskole-feedback-right", "✓") if result.is_correct else ("aiskole-feedback-wrong", "✗")
-    source = result.source
-    return (
-        f'<div class="aiskole-feedback {css}" role="status"><span aria-hidden="true">{symbol}</span> '
-        f"{escape(quiz.feedback_text(result))}</div>"
-        + ("" if result.is_correct else f"<p>Du svarede: {escape(result.chosen_text)}</p>")
-        + f"<p>{escape(result.explanation)}</p>"
-        f'<p class="aiskole-claim-source">Kilde: <a href="{escape(str(source.url))}" target="_blank" '
-        f'rel="noopener noreferrer">{escape(source.title)}</a></p>'
-    )
+    return render("exercises/quiz/feedback.html.j2", result=result, text=quiz.feedback_text(result))
 
 
 class QuizView(ExerciseView):
@@ -73,6 +64,17 @@ class QuizView(ExerciseView):
         self.result: quiz.QuizResult | None = None
         self.saved_id: int | None = None
 
+        self._build_start_box()
+        self._build_question_box()
+        self._build_end_box(workshop_code)
+        fixed = None if self._fixed is None else len(self._fixed)
+        intro = w.HTML(render("exercises/quiz/intro.html.j2", fixed=fixed))
+        self.widget = self._wrap([intro, self._question_box, self._end_box, self._start_box])
+
+    # -- building ------------------------------------------------------------------------------------
+
+    def _build_start_box(self) -> None:
+        """The choice of topic and "Start quiz" (a lesson's own quiz has only the button)."""
         counts = {t: sum(q.topic == t for q in self._content.questions) for t in quiz.TOPICS}
         options = [(f"Alle emner ({len(self._content.questions)} spørgsmål)", "alle")]
         options += [(f"{self._content.topics[t]} ({counts[t]})", t) for t in quiz.TOPICS if counts[t]]
@@ -81,8 +83,13 @@ class QuizView(ExerciseView):
         )
         self.start_button = w.Button(description="Start quiz", button_style="primary", layout=_auto())
         self.start_button.on_click(self.guard(self._on_start))
+        children = [w.HTML(paragraph("Emne", "aiskole-quiz-label")), self.topic, self.start_button]
+        self._start_box = w.VBox(
+            children if self._fixed is None else [self.start_button], layout=w.Layout(width="auto")
+        )
 
-        # one question at a time
+    def _build_question_box(self) -> None:
+        """One question at a time: progress, question, options, "Svar", the feedback and "Næste spørgsmål"."""
         self.progress = w.HTML()
         self.question = w.HTML()
         self.options = w.RadioButtons(options=[], value=None, layout=w.Layout(width="auto", max_width="100%"))
@@ -106,7 +113,8 @@ class QuizView(ExerciseView):
         )
         self._question_box.add_class("aiskole-question")
 
-        # the end
+    def _build_end_box(self, workshop_code: str | None) -> None:
+        """The end: the score, the workshop code, "Gem" and "Tag en ny quiz"."""
         self.summary = w.HTML()
         self.workshop_code = workshop_code_field(workshop_code)
         self.save_button = w.Button(
@@ -125,25 +133,6 @@ class QuizView(ExerciseView):
             ],
             layout=w.Layout(width="auto", display="none"),
         )
-
-        intro = w.HTML(
-            "<h2>Quiz: jura, prompts og procesledelse</h2>"
-            "<p>Vælg et emne, og tryk <strong>Start quiz</strong>. Du får ét spørgsmål ad gangen og svaret med "
-            "det samme – med forklaring og kilde. Til sidst kan du gemme dit resultat. Det gemmes anonymt, "
-            "uden navn.</p>"
-        )
-        self._start_box = w.VBox(
-            [w.HTML('<p class="aiskole-quiz-label">Emne</p>'), self.topic, self.start_button],
-            layout=w.Layout(width="auto"),
-        )
-        if self._fixed is not None:
-            intro.value = (
-                f"<h2>Quiz: {len(self._fixed)} spørgsmål til lektionen</h2>"
-                "<p>Tryk <strong>Start quiz</strong>. Du får ét spørgsmål ad gangen og svaret med det samme – med "
-                "forklaring og kilde.</p>"
-            )
-            self._start_box.children = (self.start_button,)
-        self.widget = self._wrap([intro, self._question_box, self._end_box, self._start_box])
 
     # -- state ---------------------------------------------------------------------------------------
 
@@ -191,11 +180,10 @@ class QuizView(ExerciseView):
         shuffled = self.current
         q = shuffled.question
         label = self._content.topics[q.topic]
-        self.progress.value = (
-            f'<p class="aiskole-progress">Spørgsmål {self._index + 1} af {len(self._questions)} · '
-            f"{escape(label)}</p>"
+        self.progress.value = render(
+            "exercises/quiz/progress.html.j2", number=self._index + 1, total=len(self._questions), topic=label
         )
-        self.question.value = f"<p><strong>{escape(q.text)}</strong></p>"
+        self.question.value = render("exercises/quiz/question.html.j2", question=q)
         self.options.options = [(o.text, o.id) for o in shuffled.options]
         self.options.value = None
         self.options.disabled = False
@@ -250,26 +238,7 @@ class QuizView(ExerciseView):
         self._start_box.layout.display = "flex"
 
     def _summary_html(self, result: quiz.QuizResult) -> str:
-        parts = [
-            "<h3>Dit resultat</h3>",
-            f'<p class="aiskole-score">{result.score} af {result.total} rigtige</p>',
-        ]
-        if len(result.by_topic) > 1:
-            for topic, score in result.by_topic.items():
-                parts.append(
-                    f'<p class="aiskole-quiz-topic-score">{escape(self._content.topics[topic])}: '
-                    f"{score.correct} af {score.total}</p>"
-                )
-        parts.append("<h3>Dine svar</h3><ol class='aiskole-quiz-review'>")
-        for item in result.items:
-            verdict = "Rigtigt" if item.is_correct else f"Forkert – rigtigt svar: {item.correct_text}"
-            parts.append(
-                f"<li>{escape(item.text)}<br><strong>{'✓' if item.is_correct else '✗'} {escape(verdict)}</strong>"
-                f' · <a href="{escape(str(item.source.url))}" target="_blank" rel="noopener noreferrer">Kilde</a>'
-                "</li>"
-            )
-        parts.append("</ol>")
-        return "".join(parts)
+        return render("exercises/quiz/summary.html.j2", result=result, topics=self._content.topics)
 
     def save(self) -> int | None:
         """Store the result anonymously. Returns the submission id.

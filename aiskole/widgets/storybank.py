@@ -4,21 +4,22 @@ A form (quote, role, department, the consent text and a checkbox), "Gem", the li
 "Træk samtykke tilbage" and "Slet" (each asks for confirmation first), and a download of the consented quotes
 as Markdown for the newsletter. Without consent a quote is not saved at all (the text stays in the form until
 the colleague has said yes): a kommune should not keep a colleague's words they have not agreed to share.
-Which stories may be shown is decided by :func:`aiskole.storybank.visible_stories`, never here.
+Which stories may be shown is decided by :func:`aiskole.exercises.story.visible_stories`, never here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
+from aiskole import l10n
 from aiskole.exercises import story as storybank
 from aiskole.exercises.base import read, read_all
 from aiskole.render import markdown as md
+from aiskole.render import render
 from aiskole.store import Store, normalise_workshop_code, open_store
-from aiskole.widgets.base import ExerciseView, download_link
+from aiskole.widgets.base import ExerciseView, download_link, heading, paragraph
 
 
 def _auto() -> w.Layout:
@@ -28,10 +29,11 @@ def _auto() -> w.Layout:
 
 def _story_html(story: storybank.Story) -> str:
     """One consented story, every free text escaped."""
-    return (
-        f"<blockquote>{escape(story.quote)}</blockquote>"
-        f'<p class="aiskole-story-by">— {escape(story.role)}, {escape(story.department)}</p>'
-    )
+    return render("exercises/story/story.html.j2", story=story)
+
+
+def _label(text: str) -> w.HTML:
+    return w.HTML(paragraph(text, "aiskole-field-label"))
 
 
 class _StoryRow:
@@ -70,18 +72,10 @@ class _StoryRow:
 
     def ask(self, action: str) -> None:
         self._action = action
+        self.confirm_text.value = render("exercises/story/confirm.html.j2", action=action)
         if action == "delete":
-            self.confirm_text.value = (
-                '<p class="aiskole-confirm" role="alert"><strong>Vil du slette citatet for altid?</strong> '
-                "Det kan ikke fortrydes.</p>"
-            )
             self.confirm_button.description = "Ja, slet citatet"
         else:
-            self.confirm_text.value = (
-                '<p class="aiskole-confirm" role="alert"><strong>Har kollegaen trukket samtykket tilbage?'
-                "</strong> Så forsvinder citatet fra listen og fra eksporten, og teksten slettes. Vi gemmer "
-                "kun, at samtykket er trukket tilbage, og hvornår.</p>"
-            )
             self.confirm_button.description = "Ja, træk samtykket tilbage"
         self.actions.layout.display = "none"
         self.confirm_box.layout.display = "flex"
@@ -126,6 +120,35 @@ class StorybankView(ExerciseView):
         self.rows: list[_StoryRow] = []
         self.saved_id: int | None = None
 
+        form = self._build_form()
+        self.list_heading = w.HTML()
+        #: Messages about the list (deleted, withdrawn) are shown at the list, not under the form.
+        self.list_status = w.HTML()
+        self._list_action = False
+        self.list_box = w.VBox(layout=w.Layout(width="auto"))
+        self.export = w.HTML()
+        session_hint = [] if manage else [w.HTML(render("exercises/story/session_hint.html.j2"))]
+        self.widget = self._wrap(
+            [
+                w.HTML(render("exercises/story/intro.html.j2")),
+                *form,
+                self.list_heading,
+                w.HTML(render("exercises/story/list_hint.html.j2")),
+                *session_hint,
+                self.list_status,
+                self.list_box,
+                self.export,
+            ]
+        )
+        # the status line belongs under "Gem" (where the user looks after pressing it), not below the list
+        children = [c for c in self.widget.children if c is not self.status]
+        at = children.index(self.save_button) + 1
+        self.widget.children = (*children[:at], self.status, *children[at:])
+        self._count()
+        self.guard(self.refresh)()
+
+    def _build_form(self) -> list[w.Widget]:
+        """The quote, the colleague's role and department, the consent text and its checkbox, and "Gem"."""
         self.quote = w.Textarea(
             continuous_update=False,
             placeholder="Fx: Jeg bruger AI til første udkast til referater. Det sparer mig en time om ugen.",
@@ -158,72 +181,20 @@ class StorybankView(ExerciseView):
             layout=w.Layout(width="auto", max_width="100%", align_self="flex-start"),
         )
         self.save_button.on_click(self._on_save)
-
-        self.list_heading = w.HTML()
-        #: Messages about the list (deleted, withdrawn) are shown at the list, not under the form.
-        self.list_status = w.HTML()
-        self._list_action = False
-        self.list_box = w.VBox(layout=w.Layout(width="auto"))
-        self.export = w.HTML()
-
-        def label(text: str) -> w.HTML:
-            return w.HTML(f'<p class="aiskole-field-label">{escape(text)}</p>')
-
-        intro = w.HTML(
-            "<h2>Historiebank: kollegernes egne ord om AI</h2>"
-            "<p>Saml korte citater fra kolleger om, hvordan de bruger kunstig intelligens i arbejdet. Citaterne "
-            "kan bruges i det interne nyhedsbrev og på intranettet – men kun med kollegaens samtykke.</p>"
-            '<p class="aiskole-disclaimer aiskole-hint"><strong>Husk:</strong> Skriv ikke navne – kun rolle og '
-            "afdeling. Skriv aldrig oplysninger om borgere i et citat.</p>"
-        )
-        form = [
-            label("Citat"),
+        return [
+            _label("Citat"),
             self.quote,
             self.counter,
-            label("Kollegaens rolle"),
+            _label("Kollegaens rolle"),
             self.role,
-            label("Afdeling"),
+            _label("Afdeling"),
             self.department,
-            label("Samtykke"),
-            w.HTML(f'<p class="aiskole-consent-text">{escape(self._content.consent.text)}</p>'),
+            _label("Samtykke"),
+            w.HTML(paragraph(self._content.consent.text, "aiskole-consent-text")),
             self.consent,
-            w.HTML(
-                '<p class="aiskole-hint">Uden samtykke bliver citatet ikke gemt. Din tekst bliver stående her, '
-                "så du kan spørge kollegaen først.</p>"
-            ),
+            w.HTML(render("exercises/story/consent_hint.html.j2")),
             self.save_button,
         ]
-        self.widget = self._wrap(
-            [
-                intro,
-                *form,
-                self.list_heading,
-                w.HTML(
-                    '<p class="aiskole-hint"><strong>Træk samtykke tilbage</strong>, når en kollega fortryder: '
-                    "citatet forsvinder, og kun datoen gemmes. <strong>Slet</strong> fjerner et citat helt, "
-                    "fx hvis det er gemt ved en fejl.</p>"
-                ),
-                *(
-                    []
-                    if manage
-                    else [
-                        w.HTML(
-                            '<p class="aiskole-hint">Her ser du kun de citater, du selv har gemt i denne '
-                            "session. Hele historiebanken ligger hos den, der står for den.</p>"
-                        )
-                    ]
-                ),
-                self.list_status,
-                self.list_box,
-                self.export,
-            ]
-        )
-        # the status line belongs under "Gem" (where the user looks after pressing it), not below the list
-        children = [c for c in self.widget.children if c is not self.status]
-        at = children.index(self.save_button) + 1
-        self.widget.children = (*children[:at], self.status, *children[at:])
-        self._count()
-        self.guard(self.refresh)()
 
     # -- feedback ------------------------------------------------------------------------------------
 
@@ -233,9 +204,7 @@ class StorybankView(ExerciseView):
             (self.list_status, self.status) if self._list_action else (self.status, self.list_status)
         )
         other.value = ""
-        css = "aiskole-status-error" if error else "aiskole-status-ok"
-        role = "alert" if error else "status"
-        target.value = f'<p class="{css}" role="{role}">{escape(message)}</p>'
+        target.value = render("widgets/status.html.j2", message=message, error=error)
 
     def clear_status(self) -> None:
         super().clear_status()
@@ -246,12 +215,9 @@ class StorybankView(ExerciseView):
     def _count(self, _change=None) -> None:
         # The text reaches the kernel when the user leaves the field, so the count follows then; an empty
         # field shows the limit, not a "0" that would stay while the user types.
-        n = len(self.quote.value)
-        if not n:
-            self.counter.value = f'<p class="aiskole-counter">Højst {storybank.QUOTE_MAX} tegn.</p>'
-            return
-        over = " – for langt, forkort lidt" if n > storybank.QUOTE_MAX else ""
-        self.counter.value = f'<p class="aiskole-counter">{n} af højst {storybank.QUOTE_MAX} tegn{over}</p>'
+        self.counter.value = render(
+            "exercises/story/counter.html.j2", n=len(self.quote.value), limit=storybank.QUOTE_MAX
+        )
 
     def stories(self) -> list[storybank.Story]:
         """The stories that may be shown (consented), oldest first, read from the store."""
@@ -265,23 +231,19 @@ class StorybankView(ExerciseView):
         shown = self.stories()
         self.rows = [_StoryRow(self, s) for s in shown]
         self.list_box.children = [r.box for r in self.rows]
-        self.list_heading.value = f"<h3>Citater med samtykke ({len(shown)})</h3>"
+        self.list_heading.value = heading(f"Citater med samtykke ({len(shown)})")
         if not shown:
-            self.list_box.children = [w.HTML("<p>Der er ingen citater med samtykke endnu.</p>")]
+            self.list_box.children = [w.HTML(paragraph("Der er ingen citater med samtykke endnu."))]
             self.export.value = ""
             return
         markdown = md.export_markdown(shown, self._content)
-        self.export.value = (
-            "<h3>Til nyhedsbrevet</h3>"
-            "<p>Hent citaterne som Markdown – en tekst, der kan sættes ind i nyhedsbrevet eller på intranettet. "
-            "Kun citater med samtykke kommer med.</p>"
-            + download_link(
-                markdown.encode("utf-8"),
-                "historiebank.md",
-                "text/markdown",
-                f"Hent {len(shown)} citat{'er' if len(shown) != 1 else ''} (Markdown)",
-            )
+        link = download_link(
+            markdown.encode("utf-8"),
+            "historiebank.md",
+            "text/markdown",
+            f"Hent {l10n.count(len(shown), 'citat', 'citater')} (Markdown)",
         )
+        self.export.value = render("exercises/story/export.html.j2", link=link)
 
     # -- events --------------------------------------------------------------------------------------
 
