@@ -35,7 +35,9 @@ def test_html_and_pdf(dpia_ids, tmp_path):
     )
     assert [p.name for p in outcome.paths] == ["notat.html", "notat.pdf"]
     pdf = PdfReader(tmp_path / "ud" / "notat.pdf")
-    assert 1 <= len(pdf.pages) <= 5  # the gateway and ten answers with their legal basis, the reasons, the notes
+    assert (
+        1 <= len(pdf.pages) <= 5
+    )  # the gateway and ten answers with their legal basis, the reasons, the notes
     text = "".join(page.extract_text() for page in pdf.pages)
     assert "Notat om mini-DPIA til" in text and "DPIA påkrævet" in text
     width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 from markupsafe import Markup
 
 from aiskole import l10n
