@@ -9,6 +9,9 @@ from pathlib import Path
 
 from aiskole import __version__
 
+#: Where `aiskole content` (and `aiskole lab` from an installed kit) puts the learner's copy of the lessons and apps.
+DEFAULT_CONTENT_DIR = "~/aiskole"
+
 
 def _err(message: str) -> None:
     print(f"Fejl: {message}", file=sys.stderr)
@@ -180,6 +183,22 @@ def cmd_data_purge(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content(args: argparse.Namespace) -> int:
+    from aiskole.content import copy_content
+
+    try:
+        result = copy_content(Path(args.dest))
+    except (OSError, ValueError) as exc:
+        _err(str(exc))
+        return 2
+    print(result.summary())
+    for rel in result.kept:
+        print(f"  Beholdt din udgave: {rel}")
+    for rel in result.new_versions:
+        print(f"  Kittets nye udgave: {rel}")
+    return 0
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
     from jupyterlab.labapp import LabApp
 
@@ -187,7 +206,14 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
     lessons = PACKAGE_DIR.parent / "lessons"
     if not lessons.is_dir():
-        lessons = PACKAGE_DIR / "_lessons"
+        # an installed kit: the lessons inside site-packages are not the learner's to edit, so work on a copy
+        from aiskole.content import copy_content
+
+        result = copy_content(Path(DEFAULT_CONTENT_DIR).expanduser())
+        print(result.summary(), flush=True)
+        lessons = result.dest / "lektioner"
+    # JupyterLab in Danish, without news or update checks: the package's overrides.d settings file and server
+    # extension (aiskole/jupyter_extension.py) do that for every Jupyter server, this one included.
     argv = [f"--ServerApp.root_dir={lessons}", f"--port={args.port}", "--ServerApp.ip=127.0.0.1"]
     if not args.open:
         argv.append("--no-browser")
@@ -370,6 +396,15 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--open", action="store_true", help="åbn browseren")
     lab.set_defaults(func=cmd_lab)
+
+    content = sub.add_parser(
+        "content",
+        help="kopiér lektionerne og apps til din egen mappe, fx på en JupyterHub (dine egne ændringer bevares)",
+    )
+    content.add_argument(
+        "dest", nargs="?", default=DEFAULT_CONTENT_DIR, help=f"mappen (standard {DEFAULT_CONTENT_DIR})"
+    )
+    content.set_defaults(func=cmd_content)
 
     report = sub.add_parser("report", help="lav en rapport")
     kinds = report.add_subparsers(dest="kind", required=True, parser_class=_DanishParser)
