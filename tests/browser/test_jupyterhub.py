@@ -12,13 +12,24 @@ from playwright.sync_api import expect
 
 from aiskole.store import Store
 from tests.browser.conftest import LAPTOP, PHONE, screenshot
-from tests.hub.hubserver import PASSWORD
+from tests.hub.hubserver import PASSWORD, start_hub
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 LESSON = "aiskole/lektioner/00-start-her/00-start-her.ipynb"
 MINI_DPIA = "aiskole/apps/mini-dpia.ipynb"
 YES = {2, 8}
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, pg_server):
+    """JupyterHub with the single-user settings of deploy/jupyterhub/values.yaml, on one shared PostgreSQL database
+    (``hub.database_url``)."""
+    database_url = pg_server.create_database()
+    server = start_hub(tmp_path_factory.mktemp("hub"), database_url)
+    server.database_url = database_url
+    yield server
+    server.stop()
 
 
 def lab_asked_for_danish(watched) -> bool:
