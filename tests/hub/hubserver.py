@@ -42,7 +42,8 @@ def free_port() -> int:
 
 def ensure_chp(timeout: float = 300) -> Path:
     """The configurable-http-proxy command, installed from npm into ``.cache/npm`` when missing."""
-    if CHP.exists():
+    package = NPM_PREFIX / "node_modules" / "configurable-http-proxy" / "package.json"
+    if CHP.exists() and json.loads(package.read_text()).get("version") == CHP_VERSION:
         return CHP
     npm = shutil.which("npm")
     if npm is None:
