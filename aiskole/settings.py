@@ -23,6 +23,8 @@ ENV_VARS = {
     "AISKOLE_LLM_API_KEY": "API key for that endpoint (never logged, never shown)",
     "AISKOLE_PUBLIC_URL": "the address participants' phones use to reach the demo server (join links and QR codes)",
     "AISKOLE_RETENTION_DAYS": "days workshop data is kept before it is erased (default 90)",
+    # read by the Jupyter server extension at server start (aiskole.jupyter_extension), not by Settings
+    "AISKOLE_CONTENT_DIR": "folder (relative to the Jupyter server's root) to copy the lessons and apps into at start",
 }
 
 
