@@ -114,7 +114,10 @@ class Hub:
         return pids
 
     def stop(self) -> None:
-        """Stop the hub (which stops the proxy and the users' servers), then anything of ours that is left."""
+        """Stop the users' servers and kernels and the hub (which stops its proxy) at once; then kill what is left.
+
+        Letting the hub stop each server in turn, and each server its kernels, took ~17 s for two users."""
+        self._signal(self.user_pids(), signal.SIGTERM)
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -123,14 +126,15 @@ class Hub:
                 self.process.kill()
                 self.process.wait(timeout=10)
         deadline = time.time() + 10
-        while (pids := self.user_pids()) and time.time() < deadline:
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
-            time.sleep(0.5)
-        for pid in self.user_pids():
+        while self.user_pids() and time.time() < deadline:
+            time.sleep(0.2)
+        self._signal(self.user_pids(), signal.SIGKILL)
+
+    @staticmethod
+    def _signal(pids: list[int], sig: int) -> None:
+        for pid in pids:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(pid, sig)
 
 
 def hub_config(root: Path, *, port: int, database_url: str, values: dict, marker: str) -> str:
