@@ -41,6 +41,9 @@ def log_in(watched, hub, user: str) -> None:
     """Log in on the hub's form and wait until the user's own JupyterLab is on screen (the hub starts it)."""
     page = watched.page
     page.goto(hub.url + "hub/login")
+    # the hub's own pages in Danish (deploy/jupyterhub/templates/)
+    expect(page.get_by_role("heading", name="Log ind")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "da"
     page.locator("#username_input").fill(user)
     page.locator("#password_input").fill(PASSWORD)
     page.locator("#login_submit").click()
@@ -125,6 +128,7 @@ def test_a_user_cannot_open_another_users_server(hub, open_page):
     for path in ("lab", "voila/render/" + MINI_DPIA, "lab/tree/" + LESSON):
         response = bo.page.goto(hub.user_url("anna", path))
         assert response.status == 403, path
+        expect(bo.page.get_by_role("heading", name="Ingen adgang")).to_be_visible()
         expect(bo.page.get_by_text("Start her")).to_have_count(0)
     screenshot(bo.page, "hub-forbidden-375")
     # the REST API with B's cookies: refused, and no file names of A's come back

@@ -137,9 +137,28 @@ class Hub:
                 os.kill(pid, sig)
 
 
+TEMPLATES = ROOT / "deploy" / "jupyterhub" / "templates"
+
+
+def hub_templates(values: dict) -> dict[str, Path]:
+    """``hub.extraFiles`` that are JupyterHub templates (mounted in one of ``hub.config.JupyterHub.template_paths``),
+    by key: the file in deploy/jupyterhub/templates/ that ``helm --set-file`` gives each of them."""
+    paths = values["hub"]["config"]["JupyterHub"].get("template_paths", [])
+    return {
+        key: TEMPLATES / Path(spec["mountPath"]).name
+        for key, spec in values["hub"].get("extraFiles", {}).items()
+        if str(Path(spec["mountPath"]).parent) in paths
+    }
+
+
 def hub_config(root: Path, *, port: int, database_url: str, values: dict, marker: str) -> str:
-    """The jupyterhub_config.py text: minimal hub settings, single-user settings from the Helm values."""
+    """The jupyterhub_config.py text: minimal hub settings, the hub's templates and the single-user settings from
+    the Helm values."""
     singleuser = values["singleuser"]
+    templates = root / "hub-templates"
+    templates.mkdir(parents=True, exist_ok=True)
+    for source in hub_templates(values).values():
+        shutil.copy(source, templates / source.name)
     bindir = Path(sys.executable).parent
     config_dir = root / "etc-jupyter"
     write_extra_files(values, config_dir)
@@ -162,6 +181,7 @@ def hub_config(root: Path, *, port: int, database_url: str, values: dict, marker
         "JupyterHub.db_url": f"sqlite:///{root / 'jupyterhub.sqlite'}",
         "JupyterHub.cookie_secret_file": str(root / "jupyterhub_cookie_secret"),
         "JupyterHub.pid_file": str(root / "jupyterhub.pid"),
+        "JupyterHub.template_paths": [str(templates)],
         "JupyterHub.authenticator_class": "dummy",
         "DummyAuthenticator.password": PASSWORD,
         "Authenticator.allow_all": True,  # JupyterHub 5 refuses to start without an allow rule

@@ -21,7 +21,14 @@ import pytest
 import yaml
 
 from aiskole.jupyter_extension import CONTENT_DIR_ENV
-from tests.hub.hubserver import CHP_VERSION, hub_config, load_values, singleuser_environment
+from tests.hub.hubserver import (
+    CHP_VERSION,
+    TEMPLATES,
+    hub_config,
+    hub_templates,
+    load_values,
+    singleuser_environment,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy" / "jupyterhub"
@@ -59,8 +66,34 @@ def test_values_pass_yamllint():
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+def with_set_files(values: dict) -> dict:
+    """The values as `helm --set-file hub.extraFiles.<key>.stringData=<file>` (README.md) completes them."""
+    values = copy.deepcopy(values)
+    for key, source in hub_templates(values).items():
+        values["hub"]["extraFiles"][key]["stringData"] = source.read_text(encoding="utf-8")
+    return values
+
+
 def test_values_are_valid_for_the_chart():
-    validate(load_values())
+    validate(with_set_files(load_values()))
+
+
+def test_every_danish_hub_template_is_mounted_and_in_the_install_command():
+    """Each file in deploy/jupyterhub/templates/ is an extraFiles entry in a template path, has a --set-file in
+    the README's helm command, and is a template Jinja can parse that extends JupyterHub's own."""
+    import jinja2
+
+    mounted = hub_templates(load_values())
+    assert sorted(p.name for p in mounted.values()) == sorted(p.name for p in TEMPLATES.glob("*.html"))
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    env = jinja2.Environment()
+    for key, source in mounted.items():
+        assert (
+            f"--set-file hub.extraFiles.{key}.stringData=deploy/jupyterhub/templates/{source.name}" in readme
+        )
+        text = source.read_text(encoding="utf-8")
+        env.parse(text)
+        assert f'{{% extends "templates/{source.name}" %}}' in text
 
 
 @pytest.mark.parametrize(
