@@ -28,9 +28,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 VALUES = ROOT / "deploy" / "jupyterhub" / "values.yaml"
-CHP_VERSION = "5.3.0"
-NPM_PREFIX = ROOT / ".cache" / "npm"
-CHP = NPM_PREFIX / "node_modules" / ".bin" / "configurable-http-proxy"
+#: configurable-http-proxy from npm by Node.js major version: 5.2 and later need Node 20; Debian 12's is 18.
+CHP_VERSIONS = {20: "5.3.0", 18: "5.1.0"}
+NPM_CACHE = ROOT / ".cache" / "npm"
 PASSWORD = "aiskole-test"  # the dummy authenticator's one password
 
 
@@ -40,22 +40,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def chp_version(node: str) -> str:
+    """The configurable-http-proxy version for the Node.js at ``node``."""
+    out = subprocess.run([node, "--version"], capture_output=True, text=True, check=True, timeout=30).stdout
+    major = int(out.strip().lstrip("v").split(".")[0])
+    supported = [m for m in CHP_VERSIONS if m <= major]
+    if not supported:
+        raise RuntimeError(f"Node.js {out.strip()} is too old for configurable-http-proxy (18 or later)")
+    return CHP_VERSIONS[max(supported)]
+
+
 def ensure_chp(timeout: float = 300) -> Path:
-    """The configurable-http-proxy command, installed from npm into ``.cache/npm`` when missing."""
-    package = NPM_PREFIX / "node_modules" / "configurable-http-proxy" / "package.json"
-    if CHP.exists() and json.loads(package.read_text()).get("version") == CHP_VERSION:
-        return CHP
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("npm is missing: run `make test-deps` (installs Debian's nodejs and npm)")
-    NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [npm, "install", "--prefix", str(NPM_PREFIX), "--no-audit", "--no-fund", "--loglevel=error",
-         f"configurable-http-proxy@{CHP_VERSION}"],
-        check=True,
-        timeout=timeout,
-    )  # fmt: skip
-    return CHP
+    """The configurable-http-proxy command, installed from npm into ``.cache/npm/chp-<version>`` when missing."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        raise RuntimeError(
+            "Node.js or npm is missing: run `make test-deps` (installs Debian's nodejs and npm)"
+        )
+    version = chp_version(node)
+    prefix = NPM_CACHE / f"chp-{version}"
+    command = prefix / "node_modules" / ".bin" / "configurable-http-proxy"
+    if not command.exists():
+        prefix.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--loglevel=error",
+             f"configurable-http-proxy@{version}"],
+            check=True,
+            timeout=timeout,
+        )  # fmt: skip
+    return command
 
 
 def load_values() -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -22,7 +23,7 @@ import yaml
 
 from aiskole.jupyter_extension import CONTENT_DIR_ENV
 from tests.hub.hubserver import (
-    CHP_VERSION,
+    CHP_VERSIONS,
     TEMPLATES,
     hub_config,
     hub_templates,
@@ -182,6 +183,12 @@ def test_dockerfile_builds_on_docker_stacks_with_the_kit_and_a_matching_hub():
     assert {".venv", ".cache", ".git"} <= set(ignored)
 
 
-def test_the_proxy_version_is_the_same_in_the_install_script_and_the_tests():
+def test_the_proxy_for_the_machines_node_is_chosen():
+    from tests.hub.hubserver import chp_version
+
+    assert CHP_VERSIONS[20] == "5.3.0"  # what Zero to JupyterHub 4.4 runs is 5.2.0; both need Node 20
     script = (ROOT / "scripts" / "install-test-deps.sh").read_text()
-    assert f"chp_version={CHP_VERSION}\n" in script
+    assert "need+=(nodejs)" in script and "need+=(npm)" in script
+    node = shutil.which("node")
+    if node:
+        assert chp_version(node) in CHP_VERSIONS.values()
