@@ -161,5 +161,9 @@ def start_make_lab(home: Path) -> JupyterServer:
     """What ``make lab`` runs (``aiskole lab``), without opening a browser, as a user with a fresh home."""
     port = free_port()
     bindir = Path(sys.executable).parent
+    # In a checkout `aiskole lab` serves the lessons themselves: no autosave, so a slow run never rewrites them.
+    settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
     argv = [str(bindir / "aiskole"), "lab", f"--port={port}"]
     return start_jupyter(argv, home=home, env=clean_env(home, bindir), port=port)
