@@ -216,9 +216,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
     # extension (aiskole/jupyter_extension.py) do that for every Jupyter server, this one included.
     argv = [f"--ServerApp.root_dir={lessons}", f"--port={args.port}", "--ServerApp.ip=127.0.0.1"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        argv.append(
-            "--allow-root"
-        )  # containers and CI run as root; Jupyter refuses to start there without it
+        # containers and CI run as root; Jupyter refuses to start there without it
+        argv.append("--allow-root")
     if not args.open:
         argv.append("--no-browser")
     LabApp.launch_instance(argv=argv)
