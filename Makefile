@@ -12,15 +12,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamp files: reinstall when pyproject.toml changes.
+# Stamp files: reinstall when pyproject.toml changes, or a file the wheel installs as shared-data (an editable
+# install copies those into the environment: the Voilà template, the Jupyter server extension's enabling file,
+# JupyterLab's settings overrides).
+SHARED_DATA := $(shell find aiskole/share aiskole/etc -type f 2>/dev/null)
 # An editable install compiles nothing: compile the kit once, so a kernel (each report, each app) does not
 # compile it again on every start where writing bytecode is off (PYTHONDONTWRITEBYTECODE).
-$(VENV)/.kit-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.kit-installed: pyproject.toml $(SHARED_DATA) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python -m compileall -q aiskole
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.test-installed: pyproject.toml $(SHARED_DATA) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,postgres]"
 	$(BIN)/python -m compileall -q aiskole
 	touch $@ $(VENV)/.kit-installed
@@ -28,6 +31,7 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.kit-installed
 	$(BIN)/aiskole demo --port $(PORT) --open
 
+# JupyterLab on the lessons, in Danish, without news or update checks (the package's overrides.d settings file)
 lab: $(VENV)/.kit-installed
 	$(BIN)/aiskole lab --open
 
@@ -49,4 +53,4 @@ bench: test-deps $(VENV)/.test-installed
 	$(BIN)/python bench/first_question.py
 
 clean:
-	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache .cache

@@ -20,13 +20,17 @@ from pathlib import Path
 import segno
 
 from aiskole import __version__, l10n
+from aiskole.content import copy_content
 from aiskole.errors import StoreError
 from aiskole.exports import export_format, export_workshop
 from aiskole.files import write_atomically
-from aiskole.resources import lessons_dir
+from aiskole.resources import is_checkout, lessons_dir
 from aiskole.settings import get_settings
 from aiskole.store import Store, Workshop, open_store
 from aiskole.workshop import join_path, join_url, normalise_code
+
+#: Where `aiskole content` (and `aiskole lab` from an installed kit) puts the learner's copy of lessons and apps.
+DEFAULT_CONTENT_DIR = "~/aiskole"
 
 
 class CommandError(Exception):
@@ -155,10 +159,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content(args: argparse.Namespace) -> int:
+    result = copy_content(Path(args.dest).expanduser())
+    print(result.summary())
+    for rel in result.kept:
+        print(f"  Beholdt din udgave: {rel}")
+    for rel in result.new_versions:
+        print(f"  Kittets nye udgave: {rel}")
+    return 0
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
     from jupyterlab.labapp import LabApp  # JupyterLab: ~1 s to import
 
-    argv = [f"--ServerApp.root_dir={lessons_dir()}", f"--port={args.port}", "--ServerApp.ip=127.0.0.1"]
+    lessons = lessons_dir()
+    if not is_checkout():
+        # an installed kit: the lessons inside site-packages are not the learner's to edit, so work on a copy
+        result = copy_content(Path(DEFAULT_CONTENT_DIR).expanduser())
+        print(result.summary(), flush=True)
+        lessons = result.dest / "lektioner"
+    # JupyterLab in Danish, without news or update checks: the package's overrides.d settings file and server
+    # extension (aiskole/jupyter_extension.py) do that for every Jupyter server, this one included.
+    argv = [f"--ServerApp.root_dir={lessons}", f"--port={args.port}", "--ServerApp.ip=127.0.0.1"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append(
+            "--allow-root"
+        )  # containers and CI run as root; Jupyter refuses to start there without it
     if not args.open:
         argv.append("--no-browser")
     LabApp.launch_instance(argv=argv)
@@ -341,6 +367,18 @@ def _demo_parsers(sub) -> None:
     lab.add_argument("--port", type=int, default=8888, metavar="PORT", help="port (standard 8888)")
     lab.add_argument("--open", action="store_true", help="åbn browseren")
     lab.set_defaults(func=cmd_lab)
+    content = sub.add_parser(
+        "content",
+        help="kopiér lektionerne og apps til din egen mappe, fx på en JupyterHub (dine ændringer bevares)",
+    )
+    content.add_argument(
+        "dest",
+        nargs="?",
+        default=DEFAULT_CONTENT_DIR,
+        metavar="MAPPE",
+        help=f"mappen (standard {DEFAULT_CONTENT_DIR})",
+    )
+    content.set_defaults(func=cmd_content)
 
 
 def _workshop_parsers(sub) -> None:
@@ -463,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CommandError, StoreError, ValueError) as exc:
+    except (CommandError, StoreError, ValueError, OSError) as exc:
         # ValueError: the kit's validation errors (UserError among them) carry Danish messages for the user
         _err(str(exc))
         return 2

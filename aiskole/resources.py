@@ -20,6 +20,11 @@ NBCONVERT_TEMPLATES = JUPYTER_DATA / "nbconvert" / "templates"
 TEMPLATES = PACKAGE_DIR / "templates"
 
 
+def is_checkout() -> bool:
+    """Whether the kit runs from a source checkout (an editable install) rather than an installed wheel."""
+    return (PACKAGE_DIR.parent / "pyproject.toml").is_file() and (PACKAGE_DIR.parent / "lessons").is_dir()
+
+
 def content_dir(*parts: str) -> Path:
     """The folder ``parts`` (e.g. ``"notebooks", "apps"``): the checkout's, else the bundled copy.
 

@@ -25,6 +25,8 @@ ENV_VARS = {
     "AISKOLE_PUBLIC_URL": "the address participants' phones use to reach the demo server (join links and QR codes)",
     "AISKOLE_RETENTION_DAYS": "days workshop data is kept before it is erased (default 90)",
     "AISKOLE_CHROMIUM": "the Chromium (or Chrome) program that prints PDF reports (default /usr/bin/chromium)",
+    # read by the Jupyter server extension at server start (aiskole.jupyter_extension), not by Settings
+    "AISKOLE_CONTENT_DIR": "folder (relative to the Jupyter server's root) to copy the lessons and apps into at start",
 }
 #: Debian's Chromium, which the kit prints PDFs with unless ``AISKOLE_CHROMIUM`` names another.
 DEFAULT_CHROMIUM = "/usr/bin/chromium"

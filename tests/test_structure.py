@@ -147,7 +147,8 @@ IO = [
         PACKAGE / n
         for n in ("store.py", "datasets.py", "resources.py", "files.py", "exports.py", "settings.py")
     ),
-    *(PACKAGE / n for n in ("preheat.py", "gzip_cache.py", "llm.py", "server.py")),
+    *(PACKAGE / n for n in ("preheat.py", "gzip_cache.py", "llm.py", "server.py", "content.py")),
+    PACKAGE / "jupyter_extension.py",
     *(PACKAGE / "reports" / n for n in ("runner.py", "pdf.py", "store.py", "batch.py")),
 ]
 RENDERING_LIBRARIES = (
