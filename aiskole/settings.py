@@ -25,6 +25,11 @@ ENV_VARS = {
     "AISKOLE_PUBLIC_URL": "the address participants' phones use to reach the demo server (join links and QR codes)",
     "AISKOLE_RETENTION_DAYS": "days workshop data is kept before it is erased (default 90)",
     "AISKOLE_CHROMIUM": "the Chromium (or Chrome) program that prints PDF reports (default /usr/bin/chromium)",
+    "AISKOLE_FACILITATOR_KEY": "the facilitator key (default: a new one every time `aiskole demo` starts, printed once)",
+    "AISKOLE_TRUST_LOOPBACK": "0 turns off that requests from the server's own machine count as the facilitator's (default 1)",
+    "AISKOLE_BEHIND_PROXY": "1 when a reverse proxy (e.g. the nginx config in deploy/) forwards the requests: only the key counts",
+    "AISKOLE_ALLOWED_HOSTS": "extra host names the server answers to, comma-separated (localhost, IP addresses and the public URL's host always)",
+    "AISKOLE_MAX_KERNELS": "the most Voilà kernels (presenter and apps) at once (default: sized by `aiskole demo` from the memory)",
     # read by the Jupyter server extension at server start (aiskole.jupyter_extension), not by Settings
     "AISKOLE_CONTENT_DIR": "folder (relative to the Jupyter server's root) to copy the lessons and apps into at start",
 }
@@ -52,6 +57,15 @@ class Settings:
         How long workshop data is kept before :meth:`aiskole.store.Store.purge_expired` erases it.
     chromium
         The Chromium program that prints PDF reports.
+    facilitator_key
+        The secret that makes a browser the facilitator's (``None``: ``aiskole demo`` makes one).
+    trust_loopback, behind_proxy
+        Whether a request from the server's own machine is the facilitator's: only when loopback is trusted and
+        no reverse proxy forwards the requests (behind one, every request comes from 127.0.0.1).
+    allowed_hosts
+        Extra ``Host`` names the server answers to (a guard against DNS rebinding).
+    max_kernels
+        The most Voilà kernels at once (``None``: sized from the memory).
     """
 
     data_dir: Path
@@ -63,6 +77,11 @@ class Settings:
     public_url: str = "http://127.0.0.1:8866/"
     retention_days: int = 90
     chromium: str = DEFAULT_CHROMIUM
+    facilitator_key: str | None = field(default=None, repr=False)
+    trust_loopback: bool = True
+    behind_proxy: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    max_kernels: int | None = None
 
     @property
     def llm_configured(self) -> bool:
@@ -86,7 +105,25 @@ class Settings:
             public_url=env.get("AISKOLE_PUBLIC_URL") or "http://127.0.0.1:8866/",
             retention_days=_positive_int(env.get("AISKOLE_RETENTION_DAYS"), 90, "AISKOLE_RETENTION_DAYS"),
             chromium=env.get("AISKOLE_CHROMIUM") or DEFAULT_CHROMIUM,
+            facilitator_key=env.get("AISKOLE_FACILITATOR_KEY") or None,
+            trust_loopback=_flag(env.get("AISKOLE_TRUST_LOOPBACK"), True, "AISKOLE_TRUST_LOOPBACK"),
+            behind_proxy=_flag(env.get("AISKOLE_BEHIND_PROXY"), False, "AISKOLE_BEHIND_PROXY"),
+            allowed_hosts=tuple(
+                h.strip().lower() for h in (env.get("AISKOLE_ALLOWED_HOSTS") or "").split(",") if h.strip()
+            ),
+            max_kernels=_positive_int(env.get("AISKOLE_MAX_KERNELS"), 0, "AISKOLE_MAX_KERNELS") or None,
         )
+
+
+def _flag(value: str | None, default: bool, name: str) -> bool:
+    if value is None or not value.strip():
+        return default
+    text = value.strip().lower()
+    if text in ("1", "ja", "yes", "true", "on"):
+        return True
+    if text in ("0", "nej", "no", "false", "off"):
+        return False
+    raise ValueError(f"{name} skal være 1 eller 0 – ikke {value!r}.")
 
 
 def _positive_int(value: str | None, default: int, name: str) -> int:

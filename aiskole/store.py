@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -48,6 +50,8 @@ submissions = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("participant", sa.String(36), nullable=True, index=True),
     sa.Column("client_key", sa.String(36), nullable=True, unique=True),
+    #: Set when the same participant answered the same exercise again: the row is kept but no longer counts.
+    sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 workshops = sa.Table(
@@ -60,7 +64,11 @@ workshops = sa.Table(
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("state", sa.JSON, nullable=False),
     sa.Column("department", sa.String(80), nullable=True),
+    sa.Column("kind", sa.String(16), nullable=False, server_default="workshop"),
+    sa.Column("display_token", sa.String(43), nullable=True, unique=True),
 )
+#: The kinds of code submissions can be saved under.
+KINDS = ("workshop", "pilot")
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,8 @@ class SubmissionValue(NamedTuple):
 
 @dataclass(frozen=True)
 class Workshop:
-    """A live workshop: its join code, title, retention and the presenter's state."""
+    """A live workshop (a 6-character join code) or a pilot (a code that groups a pilot team's work): its title,
+    retention, the presenter's state, and the secret of its read-only display link."""
 
     code: str
     title: str
@@ -101,10 +110,19 @@ class Workshop:
     closed_at: dt.datetime | None
     state: dict[str, Any]
     department: str | None = None
+    kind: str = "workshop"
+    display_token: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def is_pilot(self) -> bool:
+        return self.kind == "pilot"
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return self.expires_at <= _utc(now or dt.datetime.now(dt.UTC))
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -122,12 +140,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def private_sqlite_file(database: str) -> None:
+    """Make the SQLite file private to its owner before SQLite opens it: the folder 0700, the file 0600.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the mode of the database file, so those are private too.
+    """
+    path = Path(database)
+    created = not path.parent.exists()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if created or path.parent.stat().st_uid == os.getuid():
+        path.parent.chmod(0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    path.chmod(0o600)
+
+
 def create_engine_for(url: str) -> Engine:
-    """Create an engine; for SQLite make the folder and switch on WAL and a busy timeout."""
+    """Create an engine; for SQLite make the folder and file private and switch on WAL and a busy timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(parsed.database)
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -151,8 +184,8 @@ class Store:
     def backend(self) -> str:
         return self.engine.dialect.name
 
-    def migrate(self) -> None:
-        """Create or upgrade the schema to the newest alembic revision.
+    def migrate(self, revision: str = "head") -> None:
+        """Create or upgrade the schema to the newest alembic revision (or to ``revision``: tests of a migration).
 
         Safe to call from many processes at once (40 preheated kernels do): a file lock (SQLite) or an
         advisory lock (PostgreSQL) lets one process migrate while the others wait.
@@ -166,11 +199,11 @@ class Store:
             cfg = Config()
             cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
             cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
 
         try:
             if self.backend == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
-                lock = FileLock(str(self.engine.url.database) + ".migrate.lock", timeout=60)
+                lock = FileLock(str(self.engine.url.database) + ".migrate.lock", timeout=60, mode=0o600)
                 with lock, self.engine.begin() as connection:
                     upgrade(connection)
             else:
@@ -219,8 +252,10 @@ class Store:
     ) -> int:
         """Store an anonymous submission and return its id.
 
-        ``participant`` is a random token per browser session (never a name); ``client_key`` makes the call
-        idempotent: storing the same key again returns the first row's id instead of a duplicate.
+        ``participant`` is a random token per browser session (never a name): a participant's earlier answer to
+        the same exercise under the same code stops counting (``superseded_at``) in the same transaction, and
+        a unique index lets only one count. ``client_key`` makes the call idempotent: storing the same key again
+        returns the first row's id instead of a duplicate.
 
         Raises
         ------
@@ -244,11 +279,15 @@ class Store:
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 with self.engine.begin() as connection:
+                    if participant:
+                        self._supersede(connection, row)
                     return int(connection.execute(submissions.insert().values(**row)).inserted_primary_key[0])
             except sa.exc.IntegrityError as exc:
                 existing = self._id_for_key(client_key) if client_key else None
                 if existing is not None:
                     return existing
+                if participant and attempt < _WRITE_ATTEMPTS - 1:
+                    continue  # the same participant saved at the same moment: supersede that one, then insert
                 raise StoreError(self._unreachable()) from exc
             except sa.exc.OperationalError as exc:
                 # SQLite's busy timeout already waited; a few more tries ride out a burst of 40 writers.
@@ -267,11 +306,15 @@ class Store:
         participant: str | None = None,
         client_key: str | None = None,
         created_at: dt.datetime | None = None,
+        check: bool = True,
     ) -> int:
         """Store an exercise's submission model (its answers and result) and return the row's id.
 
-        See :meth:`add_submission` for the other arguments and the errors.
+        A code must name an existing, open workshop or pilot (:meth:`check_code`); ``check=False`` skips that
+        (demo data, imports). See :meth:`add_submission` for the other arguments and the errors.
         """
+        if check:
+            workshop_code = self.check_code(workshop_code)
         return self.add_submission(
             model.exercise,
             model.to_answers(),
@@ -320,6 +363,46 @@ class Store:
     def replace(self, submission_id: int, model: SubmissionModel) -> bool:
         """Replace a stored submission with ``model`` (same exercise). Returns False when there is no such row."""
         return self.update_submission(submission_id, answers=model.to_answers(), result=model.to_result())
+
+    @staticmethod
+    def _supersede(connection, row: dict[str, Any]) -> None:
+        c = submissions.c
+        code = (
+            c.workshop_code.is_(None)
+            if row["workshop_code"] is None
+            else c.workshop_code == row["workshop_code"]
+        )
+        connection.execute(
+            submissions.update()
+            .where(
+                code,
+                c.exercise == row["exercise"],
+                c.participant == row["participant"],
+                c.superseded_at.is_(None),
+            )
+            .values(superseded_at=row["created_at"])
+        )
+
+    def check_code(self, code: str | None, *, now: dt.datetime | None = None) -> str | None:
+        """The code a save may carry: ``None``, or one that names an existing, open workshop or pilot.
+
+        Raises
+        ------
+        ValueError
+            A badly formed code, one that names nothing, or a closed or expired workshop or pilot (Danish).
+        """
+        code = normalise_workshop_code(code)
+        if code is None:
+            return None
+        found = self.get_workshop(code)
+        if found is None:
+            raise ValueError(
+                f"Der findes ingen workshop eller pilot med koden {code}. Tjek koden, og prøv igen."
+            )
+        what = "Piloten" if found.is_pilot else "Workshoppen"
+        if not found.is_open or found.is_expired(now):
+            raise ValueError(f"{what} {code} er lukket, så der kan ikke gemmes flere svar i den.")
+        return code
 
     def _id_for_key(self, client_key: str) -> int | None:
         with self.engine.connect() as connection:
@@ -483,35 +566,53 @@ class Store:
         retention_days: int = 90,
         now: dt.datetime | None = None,
         department: str | None = None,
+        kind: str = "workshop",
+        code: str | None = None,
     ) -> Workshop:
-        """Create a workshop with a new, unused join code.
+        """Create a workshop (or, with ``kind="pilot"``, a pilot) with a new, unused code.
+
+        A pilot may be given its own ``code`` (3-16 letters, digits or dashes, e.g. ``TEK-24``); otherwise a code
+        is drawn from the unambiguous alphabet of join codes.
 
         Raises
         ------
         ValueError
-            Empty or too long title, or a retention of less than a day (Danish message).
+            Empty or too long title, a retention of less than a day, an unknown kind, a badly formed or taken
+            code (Danish message).
         """
-        title = ws.validate_title(title)
+        if kind not in KINDS:
+            raise ValueError(f"Ukendt slags kode: {kind!r}.")
         created = _utc(now or dt.datetime.now(dt.UTC))
         row = {
-            "title": title,
+            "title": ws.validate_title(title),
             "created_at": created,
             "expires_at": ws.expires_at(created, retention_days),
             "closed_at": None,
             "state": ws.WorkshopState().to_dict(),
             "department": ws.validate_department(department),
+            "kind": kind,
         }
-        for _ in range(20):
-            code = ws.new_code()
+        wanted = normalise_workshop_code(code) if code else None
+        for _ in range(1 if wanted else 20):
+            attempt = wanted or ws.new_code()
+            values = {**row, "code": attempt, "display_token": secrets.token_urlsafe(32)}
             try:
                 with self.engine.begin() as connection:
-                    connection.execute(workshops.insert().values(code=code, **row))
-                return Workshop(code=code, **row)
+                    connection.execute(workshops.insert().values(**values))
+                return Workshop(**values)
             except sa.exc.IntegrityError:
                 continue  # the code was taken: draw another
             except sa.exc.SQLAlchemyError as exc:
                 raise StoreError(self._unreachable()) from exc
-        raise StoreError("Der kunne ikke laves en ny workshopkode. Prøv igen.")
+        if wanted:
+            raise ValueError(f"Koden {wanted} er allerede i brug. Vælg en anden.")
+        raise StoreError("Der kunne ikke laves en ny kode. Prøv igen.")
+
+    def create_pilot(
+        self, title: str, *, retention_days: int = 90, code: str | None = None, **kw: Any
+    ) -> Workshop:
+        """Create a pilot: a code that groups a pilot team's canvas, heatmap, mini-DPIA and gain calculation."""
+        return self.create_workshop(title, retention_days=retention_days, kind="pilot", code=code, **kw)
 
     def add_workshop(self, workshop: Workshop) -> None:
         """Store a fully specified workshop (demo data and imports; live workshops use :meth:`create_workshop`)."""
@@ -523,6 +624,8 @@ class Store:
             "closed_at": None if workshop.closed_at is None else _utc(workshop.closed_at),
             "state": dict(workshop.state),
             "department": ws.validate_department(workshop.department),
+            "kind": workshop.kind,
+            "display_token": workshop.display_token or secrets.token_urlsafe(32),
         }
         try:
             with self.engine.begin() as connection:
@@ -531,16 +634,29 @@ class Store:
             raise StoreError(self._unreachable()) from exc
 
     def get_workshop(self, code: str) -> Workshop | None:
-        """The workshop with this join code, or ``None``."""
+        """The workshop (or pilot) with this code, or ``None``."""
         row = self._first(sa.select(workshops).where(workshops.c.code == code))
         return None if row is None else _to_workshop(row)
 
+    def workshop_for_display(self, token: str) -> Workshop | None:
+        """The workshop whose read-only display link carries ``token``, or ``None``."""
+        if not isinstance(token, str) or not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token):
+            return None
+        row = self._first(sa.select(workshops).where(workshops.c.display_token == token))
+        return None if row is None else _to_workshop(row)
+
     def list_workshops(
-        self, *, created_from: dt.datetime | None = None, created_before: dt.datetime | None = None
+        self,
+        *,
+        created_from: dt.datetime | None = None,
+        created_before: dt.datetime | None = None,
+        kind: str | None = None,
     ) -> list[Workshop]:
-        """All workshops, newest first; optionally only those created at or after ``created_from`` and
-        before ``created_before``."""
+        """All workshops and pilots, newest first; optionally only one ``kind``, and only those created at or
+        after ``created_from`` and before ``created_before``."""
         query = sa.select(workshops).order_by(workshops.c.created_at.desc())
+        if kind is not None:
+            query = query.where(workshops.c.kind == kind)
         if created_from is not None:
             query = query.where(workshops.c.created_at >= _utc(created_from))
         if created_before is not None:
@@ -579,20 +695,40 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
 
-    def purge_expired(self, *, now: dt.datetime | None = None) -> list[str]:
-        """Erase every workshop past its retention period, with its submissions. Returns the codes erased."""
+    def purge_expired(
+        self, *, now: dt.datetime | None = None, retention_days: int | None = None
+    ) -> list[str]:
+        """Apply the retention period to every row, and return the codes of the workshops and pilots erased.
+
+        A workshop or pilot past its ``expires_at`` goes with all its submissions. A submission without a code,
+        or with a code that names no workshop or pilot, goes when it is older than ``retention_days`` (default:
+        the settings' retention), counted from when it was saved.
+        """
         moment = _utc(now or dt.datetime.now(dt.UTC))
+        days = retention_days if retention_days is not None else get_settings().retention_days
+        cutoff = moment - dt.timedelta(days=days)
+        c = submissions.c
         try:
-            with self.engine.connect() as connection:
+            with self.engine.begin() as connection:
                 codes = list(
                     connection.execute(
                         sa.select(workshops.c.code).where(workshops.c.expires_at < moment)
                     ).scalars()
                 )
+                for chunk in (
+                    codes[i : i + _CODES_PER_QUERY] for i in range(0, len(codes), _CODES_PER_QUERY)
+                ):
+                    connection.execute(submissions.delete().where(c.workshop_code.in_(chunk)))
+                    connection.execute(workshops.delete().where(workshops.c.code.in_(chunk)))
+                known = sa.select(workshops.c.code)
+                connection.execute(
+                    submissions.delete().where(
+                        c.created_at < cutoff,
+                        sa.or_(c.workshop_code.is_(None), c.workshop_code.not_in(known)),
+                    )
+                )
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
-        for code in codes:
-            self.delete_workshop_data(code)
         return codes
 
     def dispose(self) -> None:
@@ -654,6 +790,8 @@ def _to_workshop(row) -> Workshop:
         closed_at=None if row["closed_at"] is None else _utc(row["closed_at"]),
         state=dict(row["state"] or {}),
         department=row.get("department"),
+        kind=row.get("kind") or "workshop",
+        display_token=row.get("display_token"),
     )
 
 

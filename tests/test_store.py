@@ -82,6 +82,7 @@ def test_round_trip(any_url):
         "created_at",
         "participant",
         "client_key",
+        "superseded_at",
     }  # and no name
     assert store.get_submission(sid + 1000) is None
     assert [s.id for s in store.list_submissions(exercise="dpia", workshop_code="tek-24")] == [sid]
@@ -95,7 +96,7 @@ def test_migrations_are_idempotent_and_versioned(any_url):
     store.add_submission("dpia", {}, {})
     store.migrate()
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0004"
     assert len(store.list_submissions()) == 1
     store.dispose()
 
