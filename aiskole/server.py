@@ -1,51 +1,75 @@
-"""The lunch-demo server: Voilà configured for a room, with the kit's Danish template.
+"""The demo server: the room's own pages for phones, and Voilà for the apps and lessons, in one Tornado process.
 
-``aiskole demo`` (and ``make demo``) call :func:`serve`. The configuration follows the measured facts
-in the brief: no CDN (own template), tracebacks hidden, sources stripped, closed tabs release their
-kernels (``disable_check_xsrf``, voila#1458), idle kernels culled, a per-cell timeout, and preheated
-kernels. The pool size is per notebook in Voilà (a directory of 10 apps with ``--pool_size=40`` would start 400
-kernels), so the room's size only goes to the join app that participants open; every other app gets one.
+``aiskole demo`` (and ``make demo``) call :func:`serve`. Participants' phones get plain HTML from the room's
+handlers (:mod:`aiskole.room`) and never a kernel. Voilà renders the apps and the lessons' reading view, behind
+the room's rules (:mod:`aiskole.room.guard`): the Host allowlist, canonical paths, the facilitator's apps for
+the facilitator only, capped kernels that belong to the browser that opened them. The Voilà configuration
+follows the measured facts in the brief: the kit's own template (no CDN), tracebacks hidden, sources stripped,
+unconnected kernels culled within minutes, a per-cell timeout.
+
+Voilà serves one folder; the server's root is a folder of links made at start: every app at the top (so an app
+is ``/voila/render/mini-dpia.ipynb``) and the lessons under ``lektioner/``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import functools
+import logging
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import tornado.ioloop
-from traitlets.config import Config
+import tornado.web
 from voila.app import Voila
 
-from aiskole.apps import APPS
+from aiskole.apps import APPS, LESSONS_FOLDER
+from aiskole.errors import StoreError
 from aiskole.gzip_cache import CachedGZipContentEncoding
-from aiskole.resources import JUPYTER_DATA, apps_dir
-from aiskole.workshop import JOIN_APP
+from aiskole.resources import JUPYTER_DATA, apps_dir, lessons_dir
+from aiskole.room import security
+from aiskole.room.context import RoomContext
+from aiskole.room.guard import guard_handlers, track_kernels
+from aiskole.room.handlers import not_found_handler, room_handlers
+from aiskole.room.kernels import KernelPolicy, default_cap
+from aiskole.settings import Settings, get_settings
+from aiskole.store import open_store
 
 DEFAULT_PORT = 8866
+#: Pending connections the listening socket queues: a room of 500 phones opening the link at once.
+LISTEN_BACKLOG = 1024
+#: The largest request body the server reads at all (answers are a few KB; Voilà needs none).
+MAX_BODY_SIZE = 1024 * 1024
+#: A kernel nobody is connected to is shut down after this many idle seconds.
+CULL_IDLE_SECONDS = 180
+#: Seconds between two runs of the retention rule while the server runs.
+PURGE_EVERY = 30 * 60
+
+log = logging.getLogger(__name__)
 
 
 def voila_argv(
     *,
+    root: Path,
     port: int = DEFAULT_PORT,
     ip: str = "127.0.0.1",
-    pool_size: int = 1,
     open_browser: bool = False,
-    root: Path | None = None,
-    cull_idle_timeout: int = 2700,
+    cull_idle_timeout: int = CULL_IDLE_SECONDS,
     show_tracebacks: bool = False,
     cell_timeout: int = 60,
 ) -> list[str]:
-    """The Voilà command-line arguments for a room (everything but the program name)."""
+    """The Voilà command-line arguments (everything but the program name)."""
     argv = [
-        str(root or apps_dir()),
+        str(root),
         f"--port={port}",
         f"--Voila.ip={ip}",
+        "--Voila.port_retries=0",  # the port printed is the port served, or the start fails
         "--template=aiskole",
         "--theme=light",
-        "--VoilaConfiguration.classic_tree=True",
         "--VoilaConfiguration.strip_sources=True",
         f"--VoilaConfiguration.show_tracebacks={show_tracebacks}",
         # query-string overrides could switch back to the stock (CDN-loading) template
@@ -53,23 +77,32 @@ def voila_argv(
         "--VoilaConfiguration.allow_theme_override=NO",
         "--HTMLExporter.language_code=da",
         f"--VoilaExecutor.timeout={cell_timeout}",
-        # nbclient waits only 4 s for a cell's outputs by default; while 40 kernels warm up on 2 cores that is
-        # too short, and the page would arrive without its widget (measured by bench/room.py).
         "--VoilaExecutor.iopub_timeout=30",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
-        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_interval=30",
+        "--MappingKernelManager.cull_connected=False",
     ]
     if sys.platform.startswith("linux"):
-        # Kernels talk to the server over Unix sockets instead of TCP ports on 127.0.0.1: with dozens of kernels
-        # starting at once, jupyter_client's pick-a-free-port-then-bind races ("Address already in use") and
-        # kernels died at start-up (bench/room.py); sockets in the server's runtime folder cannot collide.
-        # Linux only: macOS limits socket paths to 104 bytes, less than its temporary folder needs.
+        # Kernels talk to the server over Unix sockets instead of TCP ports on 127.0.0.1: with many kernels
+        # starting at once, jupyter_client's pick-a-free-port-then-bind races ("Address already in use").
         argv.append("--KernelManager.transport=ipc")
-    if pool_size > 0:
-        argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     if not open_browser:
         argv.append("--no-browser")
     return argv
+
+
+def make_root(folder: Path | None = None) -> Path:
+    """A folder of links: each app at the top, the lessons as ``lektioner/`` (Voilà serves exactly this)."""
+    root = Path(folder or tempfile.mkdtemp(prefix="aiskole-root-"))
+    root.mkdir(parents=True, exist_ok=True)
+    for app in APPS:
+        link = root / app.notebook
+        if not link.exists():
+            link.symlink_to(apps_dir() / app.notebook)
+    lessons = root / LESSONS_FOLDER
+    if not lessons.exists():
+        lessons.symlink_to(lessons_dir(), target_is_directory=True)
+    return root
 
 
 def _prepare_environment() -> None:
@@ -80,131 +113,147 @@ def _prepare_environment() -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)
 
 
-def pools_config(participants: int, pool_size: int) -> dict:
-    """Per-notebook kernel pools: the join app gets one kernel per participant, the others ``pool_size``."""
-    pools = {"default": {"pool_size": pool_size}}
-    if participants > 0:
-        pools[JOIN_APP] = {"pool_size": participants}
-    return pools
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """Tornado's access log without anything personal: no address, no path (codes), no query string."""
+    status = handler.get_status()
+    level = logging.WARNING if status >= 500 else logging.DEBUG
+    log.log(
+        level,
+        "%d %s %s %.0f ms",
+        status,
+        handler.request.method,
+        type(handler).__name__,
+        1000 * handler.request.request_time(),
+    )
 
 
-#: Seconds before the first replacement kernel starts after a preheated one is taken, and between two of them.
-REFILL_DELAY = 2.0
-REFILL_SPACING = 1.0
-
-
-def stagger_refills(kernel_manager, *, first: float = REFILL_DELAY, spacing: float = REFILL_SPACING) -> None:
-    """Start the replacements for taken kernels one at a time, not all at once.
-
-    Voilà replaces each preheated kernel the moment it is taken, after the same ``fill_delay``; when a room of 40
-    opens the join link together, 40 new kernels would start in the same second and take the CPU from the 40
-    participants whose pages are being served (bench/room.py). Here the n-th pending replacement starts
-    ``first + n * spacing`` seconds after the burst, so the participants come first and the pool still refills.
-    The pool is first in, first out, so a request after the burst gets the earliest replacement, and the n-th
-    request at the same moment waits for the n-th (Voilà's own behaviour when its pool is empty).
-    """
-    original = kernel_manager.fill_if_needed
-    last_slot: dict[str | None, float] = {}  # per notebook: the presenter's app never queues behind the room
-
-    def fill_if_needed(delay=None, notebook_name=None, **kwargs):
-        if delay is None:  # a refill after a kernel was taken (the initial fill passes delay=0)
-            now = asyncio.get_event_loop().time()
-            slot = max(now + first, last_slot.get(notebook_name, float("-inf")) + spacing)
-            last_slot[notebook_name] = slot
-            delay = slot - now
-        return original(delay=delay, notebook_name=notebook_name, **kwargs)
-
-    kernel_manager.fill_if_needed = fill_if_needed
-
-
-def _rendered(pool_item) -> bool:
-    """Whether a pooled kernel has started and run its notebook (a failed one counts: it will not get better)."""
-    if not pool_item.done():
-        return False
-    if pool_item.cancelled() or pool_item.exception() is not None:
-        return True
-    return pool_item.result()["task"].done()
-
-
-def make_app_class(*, participants: int = 0, pool_size: int = 1, on_ready=None):
-    """A Voilà application with the Danish registry on the landing page and per-notebook pools."""
+def make_app_class(room_factory: Callable[[], RoomContext], *, on_ready: Callable[[], None] | None = None):
+    """A Voilà application serving the room and the guarded apps and lessons."""
 
     class AiskoleVoila(Voila):
         name = "aiskole-voila"
 
-        def __init__(self, **kwargs):
-            config = Config()
-            config.VoilaKernelManager.kernel_pools_config = pools_config(participants, pool_size)
-            super().__init__(config=config, **kwargs)
-
-        def start(self):
-            if on_ready is not None:
-                self._ready_check = tornado.ioloop.PeriodicCallback(self._check_ready, 500)
-                tornado.ioloop.IOLoop.current().add_callback(self._ready_check.start)
-            super().start()
-
-        def _check_ready(self):
-            """Call ``on_ready`` once, when the join app's pool is full and every pooled page is pre-rendered."""
-            pools = getattr(self.kernel_manager, "_pools", {})
-            pool = next((tasks for name, tasks in pools.items() if str(name).endswith(JOIN_APP)), None)
-            if participants <= 0 or (
-                pool is not None and len(pool) >= participants and all(map(_rendered, pool))
-            ):
-                self._ready_check.stop()
-                on_ready()
-
         def initialize(self, argv=None):
             super().initialize(argv)
-            # Closed tabs send a shutdown beacon without an _xsrf token; without this the kernel lives on
-            # until culled (voila#1458). The POST endpoints only shut down kernels of this anonymous demo.
-            self.tornado_settings = {**self.tornado_settings, "disable_check_xsrf": True}
+            self.room = room_factory()
 
         def init_settings(self):
             settings = super().init_settings()
-            if hasattr(self.kernel_manager, "fill_if_needed"):
-                stagger_refills(self.kernel_manager)
             settings["voila_jinja2_env"].globals["aiskole_apps"] = APPS
-            # A page load is ~4.9 MB of scripts and styles (93 files); gzipped once and kept, it is ~1.3 MB for
-            # every phone on the room's Wi-Fi. An Application argument, so it must be set here.
+            # Static scripts and styles gzipped once and kept (see aiskole.gzip_cache).
             settings["transforms"] = [CachedGZipContentEncoding]
+            settings["log_function"] = log_request
+            settings["aiskole_room"] = self.room
+            settings["serve_traceback"] = False
+            track_kernels(self.kernel_manager, self.room.kernels)
             return settings
+
+        def init_handlers(self):
+            return [
+                *room_handlers(self.room),
+                *guard_handlers(super().init_handlers()),
+                not_found_handler(self.room),
+            ]
+
+        def start(self):
+            self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
+            self.app = tornado.web.Application(**self.init_settings())
+            self.app.settings.update(self.tornado_settings)
+            self.app.add_handlers(".*$", self.init_handlers())
+            self.app.listen = functools.partial(
+                self.app.listen, backlog=LISTEN_BACKLOG, max_body_size=MAX_BODY_SIZE
+            )
+            loop = tornado.ioloop.IOLoop.current()
+            self._purge = tornado.ioloop.PeriodicCallback(self._apply_retention, PURGE_EVERY * 1000)
+            loop.add_callback(self._purge.start)
+            if on_ready is not None:
+                loop.add_callback(on_ready)  # runs once the socket listens and the loop turns
+            self.listen()
+
+        async def _apply_retention(self):
+            try:
+                await loop_executor(self.room, self.room.store.purge_expired)
+            except StoreError:
+                log.warning("retention: the store could not be reached; trying again later")
 
     return AiskoleVoila
 
 
-def serve(*, participants: int = 0, on_ready=None, **options) -> None:
-    """Start the demo server in this process (blocks until Ctrl+C).
+async def loop_executor(room: RoomContext, function):
+    return await tornado.ioloop.IOLoop.current().run_in_executor(room.executor, function)
+
+
+def serve(
+    *,
+    port: int = DEFAULT_PORT,
+    ip: str = "127.0.0.1",
+    open_browser: bool = False,
+    settings: Settings | None = None,
+    key: str | None = None,
+    max_kernels: int | None = None,
+    on_ready: Callable[[], None] | None = None,
+    show_tracebacks: bool = False,
+    cell_timeout: int = 60,
+    cull_idle_timeout: int = CULL_IDLE_SECONDS,
+) -> None:
+    """Start the demo server in this process (blocks until Ctrl+C or SIGTERM).
 
     Parameters
     ----------
-    participants
-        Size of the room: that many kernels are preheated for the join app.
+    key
+        The facilitator key (default: the settings', else a new one). Printing it is the caller's job.
+    max_kernels
+        Kernels anonymous visitors may have at once (default: the settings', else sized from the memory).
     on_ready
-        Called once when the room is ready (all join kernels preheated).
+        Called once, when the server listens: the room is ready then (phones need no kernel).
     """
+    settings = settings or get_settings()
+    key = key or settings.facilitator_key or security.new_key()
+    cap = max_kernels or settings.max_kernels or default_cap()
     _prepare_environment()
-    pool_size = options.get("pool_size", 1)
-    app_class = make_app_class(participants=participants, pool_size=pool_size, on_ready=on_ready)
-    app_class.launch_instance(argv=voila_argv(**options))
+    root = make_root()
 
+    def room_factory() -> RoomContext:
+        return RoomContext(settings=settings, store=open_store(settings), key=key, kernels=KernelPolicy(cap))
 
-if __name__ == "__main__":  # pragma: no cover - used by the test suite as a subprocess
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--pool-size", type=int, default=1)
-    parser.add_argument("--show-tracebacks", action="store_true")
-    parser.add_argument("--cull-idle-timeout", type=int, default=2700)
-    parser.add_argument("--participants", type=int, default=0)
-    parser.add_argument("--cell-timeout", type=int, default=60)
-    args = parser.parse_args()
-    sys.exit(
-        serve(
-            port=args.port,
-            pool_size=args.pool_size,
-            show_tracebacks=args.show_tracebacks,
-            cull_idle_timeout=args.cull_idle_timeout,
-            participants=args.participants,
-            cell_timeout=args.cell_timeout,
-            on_ready=lambda: print("AISKOLE READY", flush=True),
-        )
+    app_class = make_app_class(room_factory, on_ready=on_ready)
+    argv = voila_argv(
+        root=root,
+        port=port,
+        ip=ip,
+        open_browser=open_browser,
+        show_tracebacks=show_tracebacks,
+        cell_timeout=cell_timeout,
+        cull_idle_timeout=cull_idle_timeout,
     )
+    try:
+        app_class.launch_instance(argv=argv)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main(
+    argv: list[str] | None = None,
+) -> int:  # pragma: no cover - used by tests and benchmarks as a subprocess
+    parser = argparse.ArgumentParser(description="aiskole's demo server (for tests and benchmarks)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--ip", default="127.0.0.1")
+    parser.add_argument("--show-tracebacks", action="store_true")
+    parser.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_SECONDS)
+    parser.add_argument("--max-kernels", type=int, default=None)
+    parser.add_argument("--cell-timeout", type=int, default=60)
+    args = parser.parse_args(argv)
+    serve(
+        port=args.port,
+        ip=args.ip,
+        show_tracebacks=args.show_tracebacks,
+        cull_idle_timeout=args.cull_idle_timeout,
+        max_kernels=args.max_kernels,
+        cell_timeout=args.cell_timeout,
+        on_ready=lambda: print("AISKOLE READY", flush=True),
+    )
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

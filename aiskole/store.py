@@ -404,6 +404,33 @@ class Store:
             raise ValueError(f"{what} {code} er lukket, så der kan ikke gemmes flere svar i den.")
         return code
 
+    def counted_answer(self, workshop_code: str, exercise: str, participant: str) -> Submission | None:
+        """The participant's answer to the exercise in the workshop that counts (the latest), or ``None``."""
+        c = submissions.c
+        return self._submission_where(
+            c.workshop_code == workshop_code,
+            c.exercise == exercise,
+            c.participant == participant,
+            c.superseded_at.is_(None),
+        )
+
+    def _submission_where(self, *conditions) -> Submission | None:
+        row = self._first(
+            sa.select(submissions).where(*conditions).order_by(submissions.c.id.desc()).limit(1)
+        )
+        return None if row is None else _to_submission(row)
+
+    def answers_version(self, workshop_code: str, exercise: str) -> tuple[int, int]:
+        """``(rows, highest id)`` of an exercise in a workshop: changes whenever an answer is stored or erased,
+        so a live screen re-reads the rows only then."""
+        c = submissions.c
+        row = self._first(
+            sa.select(sa.func.count().label("n"), sa.func.coalesce(sa.func.max(c.id), 0).label("top")).where(
+                c.workshop_code == workshop_code, c.exercise == exercise
+            )
+        )
+        return (int(row["n"]), int(row["top"])) if row else (0, 0)
+
     def _id_for_key(self, client_key: str) -> int | None:
         with self.engine.connect() as connection:
             return connection.execute(

@@ -28,6 +28,7 @@ __all__ = [
     "CHROMIUM_ARGS",
     "LAPTOP",
     "PHONE",
+    "TEST_KEY",
     "XSS_PAYLOADS",
     "VoilaServer",
     "Watched",
@@ -61,36 +62,57 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+#: The facilitator key of the test servers (a real server makes a new one at every start).
+TEST_KEY = "test-oplaegsholder-noegle"
+
+
 @dataclass
 class VoilaServer:
     url: str
     database_url: str
     log: Path
     process: subprocess.Popen = field(repr=False)
+    key: str = TEST_KEY
+
+    @property
+    def port(self) -> int:
+        return int(urlparse(self.url).port)
+
+    def login_url(self) -> str:
+        """Opening this makes the browser the facilitator's (the link ``aiskole demo`` prints)."""
+        return f"{self.url}oplaegsholder?noegle={self.key}"
 
 
 def start_voila(
-    tmp: Path, database_url: str, *, participants: int = 0, port: int | None = None, cell_timeout: int = 60
+    tmp: Path,
+    database_url: str,
+    *,
+    port: int | None = None,
+    cell_timeout: int = 60,
+    max_kernels: int | None = None,
+    env: dict[str, str] | None = None,
+    cull_idle_timeout: int = 120,
+    ip: str = "127.0.0.1",
 ) -> VoilaServer:
+    """Start ``python -m aiskole.server`` (what ``aiskole demo`` runs) and wait until it answers.
+
+    ``env`` adds settings, e.g. ``{"AISKOLE_TRUST_LOOPBACK": "0"}`` to play a participant on another machine.
+    """
     port = port or _free_port()
     log = tmp / f"voila-{port}.log"
-    env = {**os.environ, "AISKOLE_DATA_DIR": str(tmp / "data"), "AISKOLE_DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "AISKOLE_DATA_DIR": str(tmp / "data"),
+        "AISKOLE_DATABASE_URL": database_url,
+        "AISKOLE_FACILITATOR_KEY": TEST_KEY,
+        **(env or {}),
+    }
+    args = ["--port", str(port), "--ip", ip, "--cull-idle-timeout", str(cull_idle_timeout)]
+    args += ["--cell-timeout", str(cell_timeout)]
+    if max_kernels:
+        args += ["--max-kernels", str(max_kernels)]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aiskole.server",
-            "--port",
-            str(port),
-            "--pool-size",
-            "1",
-            "--cull-idle-timeout",
-            "120",
-            "--participants",
-            str(participants),
-            "--cell-timeout",
-            str(cell_timeout),
-        ],
+        [sys.executable, "-m", "aiskole.server", *args],
         stdout=log.open("a"),
         stderr=subprocess.STDOUT,
         env=env,
@@ -119,7 +141,7 @@ def wait_for_page(
 
 
 def wait_until_ready(server: VoilaServer, timeout: float = 120) -> float:
-    """Wait for the server's "room is ready" signal (all join kernels preheated); returns the seconds waited."""
+    """Wait for the server's "room is ready" signal (it listens); returns the seconds waited."""
     start = time.time()
     while "AISKOLE READY" not in server.log.read_text():
         if server.process.poll() is not None or time.time() - start > timeout:

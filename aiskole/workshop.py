@@ -10,7 +10,7 @@ import io
 import re
 import secrets
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 #: Letters and digits that cannot be mistaken for each other when read off a projector or typed on a phone
 #: (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
@@ -18,7 +18,6 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 _CODE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 TITLE_MAX = 80
-JOIN_APP = "deltag.ipynb"
 DEFAULT_RETENTION_DAYS = 90
 
 
@@ -88,15 +87,21 @@ def validate_department(department: str | None) -> str | None:
     return department
 
 
-def join_path() -> str:
-    """The join page's path on the server (without the code)."""
-    return f"voila/render/{quote(JOIN_APP)}"
+def join_path(code: str | None = None) -> str:
+    """The participants' page on the server: ``deltag`` (type the code) or ``deltag/K7FMQX``."""
+    return "deltag" if code is None else f"deltag/{quote(code)}"
 
 
-def join_url(base_url: str, code: str) -> str:
-    """The URL participants open, e.g. ``http://10.0.0.5:8866/voila/render/deltag.ipynb?kode=K7FMQX``."""
+def join_url(base_url: str, code: str | None = None) -> str:
+    """The URL participants open, e.g. ``http://10.0.0.5:8866/deltag/K7FMQX`` (no kernel, plain HTML)."""
     base = base_url if base_url.endswith("/") else base_url + "/"
-    return f"{base}{join_path()}?{urlencode({'kode': code})}"
+    return f"{base}{join_path(code)}"
+
+
+def display_url(base_url: str, token: str) -> str:
+    """The read-only display of a workshop: ``http://10.0.0.5:8866/skaerm/<secret>`` (revealed results only)."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return f"{base}skaerm/{quote(token)}"
 
 
 def qr_svg(url: str, *, scale: int = 10) -> str:

@@ -7,6 +7,11 @@ A unit's submission model is a frozen dataclass with
 * ``from_answers(answers, result)``: the model back from a stored row, of this version or any older one
   (an unreadable row raises :class:`Unreadable`).
 
+Exercises a presenter can put in play also answer a participant's phone, which posts a plain HTML form (or the
+same fields as JSON): ``from_form(form, content)`` builds the model from a :class:`Form` or raises
+:class:`FormError` with a Danish message per field; ``form_values(model)`` gives the fields back, so a
+participant who wants to change an answer sees it again.
+
 Aggregators take :class:`Stored` models (the model plus the row's id, participant and time), keep each
 participant's latest answer (:func:`latest_per_participant`) and return a typed, frozen result.
 """
@@ -26,6 +31,56 @@ VERSION_KEY = "v"
 
 class Unreadable(UserError):
     """A stored row that does not fit any version of its exercise's model (Danish message)."""
+
+
+class FormError(UserError):
+    """A participant's form with fields that need fixing: one Danish message per field name (what the page
+    shows next to each field), and a summary for the top of the form."""
+
+    def __init__(self, errors: Mapping[str, str], summary: str = "Ret det markerede, og send igen.") -> None:
+        super().__init__(summary)
+        self.errors = dict(errors)
+        self.summary = summary
+
+
+class Form:
+    """The fields of a posted form (or of a JSON object with the same names): every value a string.
+
+    ``Form({"svar": ["3"], "ord": [" nysgerrig "]})``; a field posted twice (checkboxes) keeps every value.
+    Values are bounded (:data:`MAX_VALUES`, :data:`MAX_VALUE_LENGTH`) before any exercise reads them.
+    """
+
+    MAX_VALUES = 200
+    MAX_VALUE_LENGTH = 4000
+
+    def __init__(self, fields: Mapping[str, Any] | None = None) -> None:
+        self._fields: dict[str, list[str]] = {}
+        for name, value in (fields or {}).items():
+            if len(self._fields) >= self.MAX_VALUES:
+                raise FormError({}, "Formularen har for mange felter.")
+            values = value if isinstance(value, list | tuple) else [value]
+            self._fields[str(name)] = [self._text(v) for v in values[: self.MAX_VALUES] if v is not None]
+
+    def _text(self, value: Any) -> str:
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        if len(text) > self.MAX_VALUE_LENGTH:
+            raise FormError({}, "En af teksterne er for lang.")
+        return text
+
+    def get(self, name: str) -> str | None:
+        """The field's (first) value, stripped; ``None`` when it is missing or blank."""
+        values = self._fields.get(name)
+        text = values[0].strip() if values else ""
+        return text or None
+
+    def get_all(self, name: str) -> list[str]:
+        return [v.strip() for v in self._fields.get(name, ()) if v.strip()]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._fields
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self._fields.items()}
 
 
 class SubmissionModel(Protocol):

@@ -32,7 +32,16 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetModel, Source, load_dataset
-from aiskole.exercises.base import LiveResult, Stored, Unreadable, join_danish, stored_version, versioned
+from aiskole.exercises.base import (
+    Form,
+    FormError,
+    LiveResult,
+    Stored,
+    Unreadable,
+    join_danish,
+    stored_version,
+    versioned,
+)
 from aiskole.workshop import WorkshopState
 
 QUESTIONS = tuple(range(1, 11))
@@ -401,6 +410,63 @@ class DpiaSubmission:
         return screen(
             self.answers, public_area=self.public_area, personal_data=self.personal_data, content=content
         )
+
+
+# --- a participant's phone -----------------------------------------------------------------------------
+
+#: The fields of the participant form: the gateway, one per question (``q1`` ... ``q10``), the follow-up to Q3.
+FORM_GATEWAY, FORM_PUBLIC_AREA = "personoplysninger", "offentligt"
+YES, NO = "ja", "nej"
+load_content = load_dpia
+
+
+def form_field(number: int) -> str:
+    return f"q{number}"
+
+
+def _yes_no(form: Form, name: str) -> bool | None:
+    value = (form.get(name) or "").casefold()
+    return True if value == YES else False if value == NO else None
+
+
+def from_form(form: Form, content: DpiaContent | None = None) -> DpiaSubmission:
+    """The mini-DPIA from a participant's form: the gateway ``personoplysninger``, ``q1``-``q10`` (``ja``/``nej``)
+    and, when Q3 is yes, ``offentligt``. Without personal data the ten are not needed.
+
+    Raises
+    ------
+    FormError
+        With a Danish message for each question that needs an answer.
+    """
+    content = content or load_dpia()
+    personal = _yes_no(form, FORM_GATEWAY)
+    if personal is None:
+        raise FormError({FORM_GATEWAY: "Svar ja eller nej: behandler løsningen personoplysninger?"})
+    answers = {n: _yes_no(form, form_field(n)) for n in QUESTIONS}
+    if personal:
+        missing = [n for n, v in answers.items() if v is None]
+        if missing:
+            raise FormError(
+                {form_field(n): f"Svar ja eller nej på spørgsmål {n}." for n in missing},
+                f"Spørgsmål {join_danish(missing)} mangler et svar.",
+            )
+    public = bool(answers.get(3)) and _yes_no(form, FORM_PUBLIC_AREA) is True
+    given = {n: v for n, v in answers.items() if v is not None} if personal else {}
+    return DpiaSubmission.of(screen(given, public_area=public, personal_data=personal, content=content))
+
+
+def form_values(model: DpiaSubmission) -> dict[str, str]:
+    values = {
+        FORM_GATEWAY: YES if model.personal_data else NO,
+        FORM_PUBLIC_AREA: YES if model.public_area else NO,
+    }
+    values.update({form_field(n): YES if v else NO for n, v in model.answers.items()})
+    return values
+
+
+def participant_result(model: DpiaSubmission, content: DpiaContent | None = None) -> Screening:
+    """The participant's own screening, by today's rule."""
+    return model.screen(content)
 
 
 # --- live aggregate ----------------------------------------------------------------------------------

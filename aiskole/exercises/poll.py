@@ -20,6 +20,8 @@ from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetModel, load_dataset
 from aiskole.exercises.base import (
+    Form,
+    FormError,
     LiveResult,
     Row,
     Stored,
@@ -171,6 +173,48 @@ def make_vote(answer: Any, word: Any = None, *, content: PollContent | None = No
     content = content or load_poll()
     value = validate_answer(answer)
     return PollSubmission(value, content.label(value), clean_word(word, content))
+
+
+# --- a participant's phone -----------------------------------------------------------------------------
+
+#: The fields of the poll's participant form.
+FORM_ANSWER, FORM_WORD = "svar", "ord"
+load_content = load_poll
+
+
+def from_form(form: Form, content: PollContent | None = None) -> PollSubmission:
+    """The vote from a participant's form: ``svar`` (1-5) and the optional ``ord``.
+
+    Raises
+    ------
+    FormError
+        With a Danish message for each field that needs fixing.
+    """
+    content = content or load_poll()
+    errors: dict[str, str] = {}
+    value = None
+    raw = form.get(FORM_ANSWER)
+    try:
+        value = validate_answer(int(raw) if raw and raw.isdigit() else (None if raw is None else -1))
+    except ValueError as exc:
+        errors[FORM_ANSWER] = str(exc)
+    word = None
+    try:
+        word = clean_word(form.get(FORM_WORD), content)
+    except ValueError as exc:
+        errors[FORM_WORD] = str(exc)
+    if errors or value is None:
+        raise FormError(errors)
+    return PollSubmission(value, content.label(value), word)
+
+
+def form_values(model: PollSubmission) -> dict[str, str]:
+    return {FORM_ANSWER: str(model.answer), FORM_WORD: model.word or ""}
+
+
+def participant_result(model: PollSubmission, content: PollContent | None = None) -> PollSubmission:
+    """What the participant sees after voting: their own answer (never anybody else's)."""
+    return model
 
 
 # --- aggregation ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The presenter's screen for a live workshop, and an info-screen mode for the office's screens.
+"""The presenter's screen for a live workshop, and where pilots are created.
 
 :class:`PresenterView` creates (or reopens) a workshop, shows the join code, link and QR code large, puts one
 exercise "in play", hides or reveals the results, lets the presenter approve participants' words before they
@@ -7,7 +7,9 @@ loop re-reads the store every half second (the read runs in a worker thread, so 
 updates the results only when they changed. The task stops when the view is closed and never dies on an error:
 it logs, shows a Danish status and tries again.
 
-:class:`InfoScreenView` shows one workshop's revealed results full-screen, one exercise at a time, rotating.
+Participants answer on the room's own pages (``/deltag/<kode>``, :mod:`aiskole.room`); a projector or the
+office's info screen opens the workshop's read-only display link (``/skaerm/<link>``). Only the facilitator
+reaches this view: the server refuses its page and its kernel to everybody else (:mod:`aiskole.room.guard`).
 
 Aggregation is :mod:`aiskole.live` and the results' HTML :mod:`aiskole.render.live`; the screens around them are
 the templates in ``aiskole/templates/widgets/presenter``. The widgets only read the store and show what it returns.
@@ -18,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,16 +33,13 @@ from aiskole.render import Markup, render
 from aiskole.render.live import STYLESHEETS, live_html
 from aiskole.settings import Settings, get_settings
 from aiskole.store import Store, open_store
-from aiskole.widgets.base import ExerciseView, heading, paragraph, run_on_enter_or_click
-from aiskole.widgets.join import when_code_arrives
-from aiskole.workshop import WorkshopState, join_url, normalise_code, qr_svg
+from aiskole.widgets.base import ExerciseView, heading, paragraph
+from aiskole.workshop import WorkshopState, display_url, join_url, qr_svg
 
 log = logging.getLogger("aiskole.widgets.presenter")
 
 #: Seconds between two reads of the store on the presenter's screen.
 REFRESH_SECONDS = 0.5
-#: Seconds each exercise stays on an info screen.
-ROTATE_SECONDS = 15
 
 OFFLINE = (
     "Databasen kan ikke nås lige nu, så resultaterne står stille. De opdateres af sig selv, "
@@ -242,10 +240,54 @@ class PresenterView(_LiveView):
                 w.HTML(heading("Præsentation: live-workshop", level=2)),
                 _box([self.title_input, self.create_button], "aiskole-presenter-setup"),
                 _box([self.choose], "aiskole-presenter-setup"),
+                self._build_pilot(),
             ],
             "aiskole-presenter-start",
             vertical=True,
         )
+
+    def _build_pilot(self) -> w.Box:
+        """Create a pilot: a code that gathers a pilot team's canvas, risk map, mini-DPIA and gain calculation."""
+        self.pilot_title = w.Text(
+            description="Pilotens titel",
+            placeholder="fx Byggesagsbehandling med AI",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="460px", max_width="100%"),
+        )
+        self.pilot_code = w.Text(
+            description="Egen kode (valgfri)",
+            placeholder="fx TEK-24",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="300px", max_width="100%"),
+        )
+        self.pilot_button = w.Button(description="Opret pilot")
+        self.pilot_button.on_click(self.guard(self.create_pilot))
+        self.pilots = w.HTML()
+        return _box(
+            [
+                w.HTML(render("widgets/presenter/pilot_intro.html.j2")),
+                _box([self.pilot_title, self.pilot_code, self.pilot_button], "aiskole-presenter-setup"),
+                self.pilots,
+            ],
+            "aiskole-presenter-pilot",
+            vertical=True,
+        )
+
+    def create_pilot(self, _button=None) -> str:
+        """Create a pilot with the typed title (and code, if one is typed). Returns its code."""
+        pilot = self.store().create_pilot(
+            self.pilot_title.value,
+            code=self.pilot_code.value or None,
+            retention_days=self._settings.retention_days,
+        )
+        self.pilot_title.value = ""
+        self.pilot_code.value = ""
+        self.load_workshops()
+        self.set_status(
+            f"Piloten er oprettet med koden {pilot.code}. Skriv koden i feltet «Kode» i øvelserne, "
+            "så samler pilotrapporten jeres arbejde."
+        )
+        return pilot.code
 
     def _build_session(self) -> w.Box:
         """The workshop in progress: the controls, the join card, the results, moderation and closing."""
@@ -320,8 +362,12 @@ class PresenterView(_LiveView):
     def load_workshops(self) -> list[tuple[str, str]]:
         """Fill the list of open workshops (newest first)."""
         open_ones = [
-            (f"{ws.title} – {ws.code}", ws.code) for ws in self.store().list_workshops() if ws.is_open
+            (f"{ws.title} – {ws.code}", ws.code)
+            for ws in self.store().list_workshops(kind="workshop")
+            if ws.is_open and not ws.is_expired()
         ]
+        pilots = [p for p in self.store().list_workshops(kind="pilot") if p.is_open and not p.is_expired()]
+        self.pilots.value = render("widgets/presenter/pilots.html.j2", pilots=pilots)
         self._syncing = True
         try:
             self.choose.options = [("Vælg en workshop …", ""), *open_ones]
@@ -358,7 +404,12 @@ class PresenterView(_LiveView):
         self.heading.value = render("widgets/presenter/title.html.j2", title=workshop.title)
         # the QR code is SVG that segno draws from the URL (nothing typed by a user), so it is inserted as is
         qr = Markup(qr_svg(url))
-        self.join.value = render("widgets/presenter/join.html.j2", code=workshop.code, url=url, qr=qr)
+        screen = (
+            display_url(self._settings.public_url, workshop.display_token) if workshop.display_token else None
+        )
+        self.join.value = render(
+            "widgets/presenter/join.html.j2", code=workshop.code, url=url, qr=qr, display=screen
+        )
         self.pending = ()
         self._render_moderation()
         _show(self.setup, False)
@@ -510,179 +561,4 @@ class PresenterView(_LiveView):
         return changed
 
 
-# --- the info screen ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _InfoJob:
-    code: str
-    current: str | None
-    advance: bool
-
-
-@dataclass(frozen=True)
-class _InfoOutcome:
-    exercise: str | None
-    html: str
-
-
-class InfoScreenView(_LiveView):
-    """Full-screen results of one workshop for an info screen: one exercise at a time, rotating.
-
-    Only revealed-style results and approved words are shown; there is nothing to moderate or control.
-
-    Parameters
-    ----------
-    seconds
-        How long each exercise is shown (default 15).
-    interval
-        Seconds between two reads of the store.
-    """
-
-    def __init__(
-        self,
-        store_factory: Callable[[], Store] = open_store,
-        *,
-        seconds: float = ROTATE_SECONDS,
-        interval: float = 1.0,
-        live_refresh: bool = True,
-        code: str | None = None,
-    ) -> None:
-        super().__init__(store_factory, stylesheets=(*STYLESHEETS, "presenter"))
-        self.seconds = seconds
-        self.code: str | None = None
-        self.current: str | None = None
-        self._shown_at = 0.0
-        self._advance_next = False
-
-        self.code_input = w.Text(
-            continuous_update=False,
-            description="Workshopkode",
-            placeholder="fx K7FMQX",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="320px", max_width="100%"),
-        )
-        self.show_button = w.Button(description="Vis", button_style="primary")
-        run_on_enter_or_click(self.code_input, self.show_button, self.guard(self.show))
-        self.form = _box(
-            [
-                w.HTML(render("widgets/presenter/info_form.html.j2", seconds=int(seconds))),
-                _box([self.code_input, self.show_button], "aiskole-presenter-setup"),
-            ],
-            "aiskole-info-form",
-            vertical=True,
-        )
-        self.screen = w.HTML()
-        self.change_button = w.Button(description="Skift workshop")
-        self.change_button.on_click(self.guard(lambda _b: self.stop()))
-        _show(self.change_button, False)
-        self.widget = self._wrap([self.form, self.screen, self.change_button])
-        self.widget.add_class("aiskole-wide")
-        self.widget.add_class("aiskole-info")
-        self._init_live(interval, live_refresh)
-        if code:  # an unattended screen: the code comes from the link (infoskaerm.ipynb?kode=K7FMQX)
-            self.code_input.value = code
-            self.guard(self.show)()
-
-    @classmethod
-    def from_link(cls, **kwargs) -> InfoScreenView:
-        """The view for ``infoskaerm.ipynb?kode=…``: starts as soon as the link's code is known."""
-        view = cls(**kwargs)
-
-        def start(code: str) -> None:
-            view.code_input.value = code
-            view.guard(view.show)()
-
-        code = when_code_arrives(start)
-        if code:
-            start(code)
-        return view
-
-    def show(self) -> None:
-        """Start showing the workshop whose code is typed."""
-        code = normalise_code(self.code_input.value)
-        if code == self.code:
-            return  # already shown (leaving the field and clicking "Vis" both ask to show it)
-        workshop = self.store().get_workshop(code)
-        if workshop is None:
-            raise ValueError(f"Der findes ingen workshop med koden {code}. Tjek koden, og prøv igen.")
-        self.code = code
-        self.current = None
-        self.screen.value = ""
-        _show(self.form, False)
-        _show(self.change_button, True)
-        self.clear_status()
-        self.refresh()
-
-    def stop(self) -> None:
-        """Back to the code field."""
-        self.code = None
-        self.current = None
-        self.screen.value = ""
-        _show(self.form, True)
-        _show(self.change_button, False)
-
-    def advance(self) -> None:
-        """Show the next exercise at the next refresh (the loop does this every ``seconds``)."""
-        self._advance_next = True
-
-    async def _tick_async(self) -> None:
-        if self.current is not None and time.monotonic() - self._shown_at >= self.seconds:
-            self._advance_next = True
-        await super()._tick_async()
-
-    def _job(self) -> _InfoJob | None:
-        if self.code is None:
-            return None
-        return _InfoJob(self.code, self.current, self._advance_next)
-
-    def _compute(self, job: _InfoJob) -> _InfoOutcome:
-        store = self.store()
-        workshop = store.get_workshop(job.code)
-        if workshop is None:
-            return _InfoOutcome(None, self._info_html(None))
-        rows = store.list_submissions(workshop_code=job.code)
-        available = live.exercises_with_answers(rows)
-        if not available:
-            return _InfoOutcome(None, self._info_html(workshop.title))
-        if job.current in available:
-            index = available.index(job.current)
-            if job.advance:
-                index = (index + 1) % len(available)
-        else:
-            index = 0
-        exercise = available[index]
-        state = WorkshopState.from_dict(workshop.state)
-        result = live.aggregate(exercise, rows, state)
-        html = self._info_html(
-            workshop.title,
-            live_html(result, revealed=True),
-            exercise=exercises.get(exercise).title,
-            number=index + 1,
-            total=len(available),
-        )
-        return _InfoOutcome(exercise, html)
-
-    def _info_html(self, title: str | None, body: str | None = None, **position: object) -> str:
-        """The screen for the workshop ``title`` (``None``: it is gone) showing ``body`` (``None``: nothing yet)."""
-        position = {"exercise": "", "number": 0, "total": 0, **position}
-        return render(
-            "widgets/presenter/info.html.j2", title=title, body=body, seconds=int(self.seconds), **position
-        )
-
-    def _apply(self, job: _InfoJob, outcome: _InfoOutcome) -> bool:
-        self._succeeded()
-        if job.code != self.code:
-            return False
-        if job.advance:
-            self._advance_next = False
-        if outcome.exercise != self.current or job.advance:
-            self._shown_at = time.monotonic()
-        self.current = outcome.exercise
-        if self.screen.value == outcome.html:
-            return False
-        self.screen.value = outcome.html
-        return True
-
-
-__all__ = ["InfoScreenView", "PresenterView"]
+__all__ = ["PresenterView"]

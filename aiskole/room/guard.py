@@ -1,0 +1,200 @@
+"""Voilà's handlers behind the room's rules: Host allowlist, canonical paths, roles, kernel caps and owners.
+
+:func:`guard_handlers` takes the handler list Voilà builds and returns the part the demo server serves, each
+handler wrapped:
+
+* rendering a notebook (``/voila/render/<path>``): only the apps and lessons of :mod:`aiskole.apps`, by their
+  exact path (``deltag.ipynb/../praesentation.ipynb`` is not one); the facilitator's apps only for the
+  facilitator; a kernel only while the caps allow (:class:`~aiskole.room.kernels.KernelPolicy`), else a Danish
+  "prøv igen om lidt" page;
+* a kernel's websocket, info and shutdown: only for the browser whose page started that kernel (and a
+  facilitator's kernel only for the facilitator) -- so nobody sends widget messages to the presenter's kernel;
+* static files: the Host check only;
+* the directory listing, the contents API, the file handler and the login pages: not served.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+from typing import Any
+
+from jupyter_server.utils import ensure_async
+
+from aiskole.render import Markup
+from aiskole.room import pages, security
+from aiskole.room.kernels import Owner
+
+#: The owner of the page being rendered, read by the kernel manager when Voilà starts its kernel.
+CURRENT_OWNER: contextvars.ContextVar[Owner | None] = contextvars.ContextVar("aiskole_owner", default=None)
+#: Seconds a visitor over the cap is asked to wait.
+RETRY_AFTER = 30
+#: Environment variables a kernel never gets (Voilà hands kernels the server's whole environment).
+SECRET_ENV = ("AISKOLE_FACILITATOR_KEY",)
+
+
+class _Guarded:
+    """The Host check before the handler's own ``prepare``."""
+
+    def room(self):
+        return self.settings["aiskole_room"]
+
+    def refuse(self, status: int, html: Markup | str, **headers: str) -> None:
+        self.set_status(status)
+        for name, value in headers.items():
+            self.set_header(name, value)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Security-Policy", pages.content_security_policy())
+        self.finish(str(html))
+
+    async def prepare(self) -> None:
+        if not security.host_is_allowed(self.request.host, self.room().allowed_hosts):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("Adressen er ikke tilladt for denne server.")
+            return
+        if not self.allowed():
+            return
+        result = super().prepare()
+        if inspect.isawaitable(result):
+            await result
+
+    def allowed(self) -> bool:
+        return True
+
+    def browser_id(self) -> str | None:
+        value = self.get_cookie(security.BROWSER_COOKIE)
+        return value if security.is_browser_id(value) else None
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(
+            str(pages.message_page("Noget gik galt", "Prøv igen om lidt.", links=(("/", "Til forsiden"),)))
+        )
+
+
+class _KernelGuarded(_Guarded):
+    """Only the browser that opened a kernel's page may use the kernel."""
+
+    def allowed(self) -> bool:
+        room = self.room()
+        kernel_id = self.path_kwargs.get("kernel_id") or (self.path_args[0] if self.path_args else "")
+        if room.kernels.may_use(kernel_id, self.browser_id(), room.is_facilitator(self)):
+            return True
+        self.refuse(403, pages.message_page("Ikke tilladt", "Den øvelse hører til en anden side."))
+        return False
+
+
+def render_guard(base: type) -> type:
+    """Voilà's render handler with the room's rules (see the module docstring)."""
+
+    class RenderGuard(_Guarded, base):
+        def allowed(self) -> bool:
+            room = self.room()
+            path = self.path_args[0] if self.path_args else ""
+            target = room.render_paths.get(path)
+            if target is None:
+                self.refuse(
+                    404,
+                    pages.message_page(
+                        "Siden findes ikke",
+                        "Vælg en øvelse på forsiden.",
+                        links=((room.base_url, "Til forsiden"),),
+                    ),
+                )
+                return False
+            facilitator = room.is_facilitator(self)
+            if getattr(target, "facilitator_only", False) and not facilitator:
+                login = f"{room.base_url}oplaegsholder?videre={room.base_url}voila/render/{path}"
+                text = "Den side er kun for oplægsholderen. Har du oplægsholdernøglen, så log ind."
+                self.refuse(
+                    403, pages.message_page("Kun for oplægsholderen", text, links=((login, "Log ind"),))
+                )
+                return False
+            self._owner = Owner(self._ensure_browser(), self._client(), facilitator)
+            running = set(self.kernel_manager.list_kernel_ids())
+            room.kernels.forget_missing(running)
+            if not room.kernels.may_start(self._owner):
+                text = (
+                    "Der er mange, der bruger øvelserne lige nu, så der er ikke plads til én mere. "
+                    "Prøv igen om lidt – siden er ikke væk."
+                )
+                self.refuse(
+                    503,
+                    pages.message_page(
+                        "Prøv igen om lidt", text, links=(("", "Prøv igen"), (room.base_url, "Til forsiden"))
+                    ),
+                    **{"Retry-After": str(RETRY_AFTER)},
+                )
+                return False
+            return True
+
+        def _client(self) -> str:
+            return security.client_address(self.request.remote_ip, self.request.headers, self.room().settings)
+
+        def _ensure_browser(self) -> str:
+            value = self.browser_id()
+            if value is None:
+                value = security.new_browser_id()
+                self.set_cookie(security.BROWSER_COOKIE, value, httponly=True, samesite="Lax", path="/")
+            return value
+
+        async def get(self, path=None):
+            kernels = self.room().kernels
+            kernels.reserve(self._owner)
+            token = CURRENT_OWNER.set(self._owner)
+            try:
+                await super().get(path)
+            finally:
+                CURRENT_OWNER.reset(token)
+                kernels.release(self._owner)
+
+    RenderGuard.__name__ = f"Guarded{base.__name__}"
+    return RenderGuard
+
+
+def _guarded(base: type, mixin: type) -> type:
+    return type(f"Guarded{base.__name__}", (mixin, base), {})
+
+
+def track_kernels(kernel_manager, policy) -> None:
+    """Record the owner of every kernel the kernel manager starts, and keep secrets out of its environment."""
+    original = kernel_manager.start_kernel
+
+    async def start_kernel(*args, **kwargs):
+        env = kwargs.get("env")
+        if isinstance(env, dict):
+            kwargs["env"] = {k: v for k, v in env.items() if k not in SECRET_ENV}
+        kernel_id = await ensure_async(original(*args, **kwargs))
+        owner = CURRENT_OWNER.get()
+        if owner is not None:
+            policy.started(kernel_id, owner)
+        return kernel_id
+
+    kernel_manager.start_kernel = start_kernel
+
+
+#: Voilà's handlers that are served as they are (behind the Host check).
+STATIC = ("TemplateStaticFileHandler", "MultiStaticFileHandler", "ThemesHandler", "FileFindHandler")
+#: Handlers that act on one kernel.
+KERNEL = ("KernelHandler", "VoilaKernelWebsocketHandler", "VoilaShutdownKernelHandler")
+#: Rendering a notebook.
+RENDER = ("TornadoVoilaHandler",)
+
+
+def guard_handlers(handlers: list[tuple]) -> list[tuple]:
+    """The Voilà handlers the demo server keeps, wrapped; every other one is dropped."""
+    kept = []
+    for spec in handlers:
+        pattern, cls, *rest = spec
+        names = {c.__name__ for c in inspect.getmro(cls)}
+        if cls.__name__ in RENDER:
+            kept.append((pattern, render_guard(cls), *rest))
+        elif cls.__name__ in KERNEL:
+            kept.append((pattern, _guarded(cls, _KernelGuarded), *rest))
+        elif cls.__name__ in STATIC or names & set(STATIC):
+            kept.append((pattern, _guarded(cls, _Guarded), *rest))
+    return kept
+
+
+__all__ = ["CURRENT_OWNER", "guard_handlers", "track_kernels"]

@@ -1,0 +1,107 @@
+"""Kernels a visitor may start, and whose they are.
+
+Every app or lesson page Voilà renders starts a kernel (~120 MiB). Anonymous visitors share a cap
+(:attr:`KernelPolicy.anonymous`) and each address a smaller one; the facilitator has room of their own, so a
+full room never locks the presenter out. Each kernel belongs to the browser that opened its page: only that
+browser may open its websocket, ask for it or shut it down, and only the facilitator a facilitator's kernel.
+A request over a cap gets Voilà's page replaced by a Danish "prøv igen om lidt" page.
+
+Pure bookkeeping: :mod:`aiskole.room.guard` calls it from the request handlers and the kernel manager.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+#: Memory one app kernel takes, measured (bench/room.py: ~117 MiB RSS per kernel after its first widget).
+KERNEL_MIB = 150
+#: Memory left for the server, the database and the desktop.
+RESERVE_MIB = 1024
+
+
+def default_cap(available_mib: int | None = None) -> int:
+    """Kernels for anonymous visitors from the memory available: between 2 and 40."""
+    if available_mib is None:
+        available_mib = _available_mib()
+    return max(2, min(40, (available_mib - RESERVE_MIB) // KERNEL_MIB))
+
+
+def _available_mib() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        return 4096
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who opened a kernel's page: the browser's anonymous id, its address (for the per-address cap), and
+    whether it was the facilitator."""
+
+    browser: str
+    address: str
+    facilitator: bool = False
+
+
+@dataclass
+class KernelPolicy:
+    """The caps and the owners of running kernels.
+
+    ``anonymous``: kernels all non-facilitators may have at once; ``per_address``: of those, per client address;
+    ``facilitator``: the facilitator's own, on top.
+    """
+
+    anonymous: int
+    per_address: int = 0
+    facilitator: int = 6
+    owners: dict[str, Owner] = field(default_factory=dict)
+    #: Kernels being started (counted against the caps until they are running or failed).
+    starting: list[Owner] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.per_address <= 0:
+            self.per_address = max(2, self.anonymous // 4)
+
+    def forget_missing(self, running: set[str]) -> None:
+        """Drop owners of kernels that no longer run (shut down, culled, died)."""
+        for kernel_id in [k for k in self.owners if k not in running]:
+            del self.owners[kernel_id]
+
+    def _held(self) -> list[Owner]:
+        return [*self.owners.values(), *self.starting]
+
+    def may_start(self, owner: Owner) -> bool:
+        held = self._held()
+        if owner.facilitator:
+            return sum(o.facilitator for o in held) < self.facilitator
+        anonymous = [o for o in held if not o.facilitator]
+        same_address = sum(o.address == owner.address for o in anonymous)
+        return len(anonymous) < self.anonymous and same_address < self.per_address
+
+    def reserve(self, owner: Owner) -> None:
+        self.starting.append(owner)
+
+    def release(self, owner: Owner) -> None:
+        if owner in self.starting:
+            self.starting.remove(owner)
+
+    def started(self, kernel_id: str, owner: Owner) -> None:
+        self.release(owner)
+        self.owners[kernel_id] = owner
+
+    def may_use(self, kernel_id: str, browser: str | None, facilitator: bool) -> bool:
+        """Whether this browser may talk to the kernel (its websocket, its info, its shutdown)."""
+        owner = self.owners.get(kernel_id)
+        if owner is None:
+            return False
+        if owner.facilitator and not facilitator:
+            return False
+        return browser is not None and owner.browser == browser
