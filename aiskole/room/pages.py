@@ -69,6 +69,7 @@ def exercise_body(screen: ExerciseScreen, *, base: str, code: str) -> Markup:
         "query": screen.query,
         "action": f"{page_url}/{name}",
         "page_url": page_url,
+        "code": code,
     }
     done = None
     form_body = None
