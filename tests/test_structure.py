@@ -134,12 +134,14 @@ DOMAIN = [
     ),
     *(PACKAGE / "reports" / n for n in ("model.py", "workshop.py", "cohort.py", "pilot.py", "literacy.py")),
     PACKAGE / "reports" / "dpia_note.py",
+    PACKAGE / "room" / "security.py",
 ]
 #: Rendering: templates, charts and views; no database or web-server libraries.
 RENDERING = [
     *sorted((PACKAGE / "render").glob("*.py")),
     PACKAGE / "reports" / "render.py",
     PACKAGE / "lesson.py",
+    PACKAGE / "room" / "pages.py",
 ]
 #: I/O: storage, files, processes, the network; no rendering libraries.
 IO = [
@@ -147,7 +149,8 @@ IO = [
         PACKAGE / n
         for n in ("store.py", "datasets.py", "resources.py", "files.py", "exports.py", "settings.py")
     ),
-    *(PACKAGE / n for n in ("preheat.py", "gzip_cache.py", "llm.py", "server.py", "content.py")),
+    *(PACKAGE / n for n in ("gzip_cache.py", "llm.py", "server.py", "content.py")),
+    PACKAGE / "room" / "kernels.py",
     PACKAGE / "jupyter_extension.py",
     *(PACKAGE / "reports" / n for n in ("runner.py", "pdf.py", "store.py", "batch.py")),
 ]
@@ -233,6 +236,11 @@ def test_every_module_has_a_role_or_is_an_adapter():
         PACKAGE / n for n in ("apps.py", "testing.py", "demo_data.py", "projects.py", "quiz_index.py")
     }
     adapters |= {PACKAGE / "reports" / "__init__.py", PACKAGE / "render" / "__init__.py"}
+    # the room's request handlers and the glue between store, rules and pages (thin, like the views)
+    adapters |= {
+        PACKAGE / "room" / n
+        for n in ("__init__.py", "handlers.py", "guard.py", "context.py", "hub.py", "service.py")
+    }
     unassigned = [_relative(p) for p in MODULES if p not in {*DOMAIN, *RENDERING, *IO, *adapters}]
     assert unassigned == []
 

@@ -50,6 +50,7 @@ def test_save_stores_the_canvas_and_shows_the_quadrant(any_url):
     """Does "Gem" store exactly the fields, scores and result shown, on SQLite and PostgreSQL?"""
     view, store = make_view(any_url)
     fill(view)
+    store.create_pilot("Test", code="canvas-1")
     view.workshop_code.value = "canvas-1"
     assert "Placering: Quick wins" in view.result.value
     assert "Gevinst: 3,55" in view.result.value and "Kompleksitet: 2,05" in view.result.value

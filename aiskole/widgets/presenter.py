@@ -249,12 +249,14 @@ class PresenterView(_LiveView):
     def _build_pilot(self) -> w.Box:
         """Create a pilot: a code that gathers a pilot team's canvas, risk map, mini-DPIA and gain calculation."""
         self.pilot_title = w.Text(
+            continuous_update=False,
             description="Pilotens titel",
             placeholder="fx Byggesagsbehandling med AI",
             style={"description_width": "initial"},
             layout=w.Layout(width="460px", max_width="100%"),
         )
         self.pilot_code = w.Text(
+            continuous_update=False,
             description="Egen kode (valgfri)",
             placeholder="fx TEK-24",
             style={"description_width": "initial"},
