@@ -210,7 +210,7 @@ def test_an_exercise_page_runs_the_app_notebook_code_with_the_input_hidden(site)
     page = (site.out / "ovelser" / "mini-dpia.html").read_text()
     src = html.unescape(re.search(r'<iframe id="ovelse" src="([^"]+)"', page).group(1))
     assert src.startswith("../repl/index.html?kernel=python&showBanner=0&hideCodeInput=1")
-    assert "DpiaView" in src and "AISKOLE_DATA_DIR" in src
+    assert "DpiaView" in src and "aiskole.site.browser.prepare()" in src
     assert "Dine svar bliver i denne browser" in page
     assert f"{SERVER_URL}voila/render/mini-dpia.ipynb" in page
 

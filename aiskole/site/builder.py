@@ -32,8 +32,6 @@ from aiskole.site.exercises import SiteExercise, site_exercises
 from aiskole.site.lessons import Lesson, render_lessons
 from aiskole.site.wheels import SiteBuildError
 
-#: Where the exercises' SQLite store lives in the browser: Pyodide's in-memory file system (gone with the tab).
-BROWSER_DATA_DIR = "/tmp/aiskole"
 #: Written into every built site; a folder with it may be replaced by the next build, any other is refused.
 MARKER = "aiskole-site.json"
 #: The Pyodide files the kernel loads (the npm package also has a console, type stubs and source maps).
@@ -130,7 +128,7 @@ def repl_url(code: list[str]) -> str:
         ("showBanner", "0"),
         ("hideCodeInput", "1"),
         ("clearCodeContentOnExecute", "1"),
-        ("code", f'import os; os.environ["AISKOLE_DATA_DIR"] = "{BROWSER_DATA_DIR}"'),
+        ("code", "import aiskole.site.browser; aiskole.site.browser.prepare()"),
         *[("code", c) for c in code],
     ]
     return "../repl/index.html?" + urlencode(params, quote_via=quote)
