@@ -339,6 +339,51 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site_build(args: argparse.Namespace) -> int:
+    try:
+        from aiskole.site.builder import build_site, site_size
+        from aiskole.site.wheels import SiteBuildError
+    except ImportError as exc:
+        _err(f"Den statiske side kræver ekstra pakker ({exc.name}): pip install -e '.[site]'")
+        return 2
+    try:
+        result = build_site(
+            Path(args.out),
+            cache=Path(args.cache) if args.cache else None,
+            server_url=args.server_url,
+            progress=lambda line: print(line, flush=True),
+        )
+    except SiteBuildError as exc:
+        _err(str(exc))
+        return 2
+    raw, packed = site_size(result.out)
+    print(
+        f"Siden er bygget i {result.out} på {result.seconds:.0f} s: {raw / 1e6:.0f} MB "
+        f"({packed / 1e6:.0f} MB komprimeret), {len(result.static)} øvelser i browseren og "
+        f"{len(result.lessons)} lektioner."
+    )
+    print(f"Prøv den på denne maskine: aiskole site serve {args.out}")
+    return 0
+
+
+def cmd_site_serve(args: argparse.Namespace) -> int:
+    import time
+
+    from aiskole.site.serve import start
+
+    if not (Path(args.dir) / "index.html").is_file():
+        _err(f"{args.dir} er ikke en bygget side (byg den med: aiskole site build {args.dir}).")
+        return 2
+    server = start(Path(args.dir), port=args.port)
+    print(f"Den statiske side kører på {server.url}  (stop med Ctrl+C)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
 class _DanishParser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's own messages are English; say it in Danish first
         self.print_usage(sys.stderr)
@@ -438,6 +483,24 @@ def build_parser() -> argparse.ArgumentParser:
     cohort.add_argument("--department", default=None, help="kun én afdeling")
     cohort.add_argument("--per-department", action="store_true", help="én rapport pr. afdeling")
     batch_options(cohort)
+
+    site = sub.add_parser("site", help="den statiske side til selvstudium (JupyterLite, ingen server)")
+    site_sub = site.add_subparsers(dest="action", required=True, parser_class=_DanishParser)
+    site_build = site_sub.add_parser(
+        "build", help="byg siden med lektionerne og øvelserne, der kan køre i browseren"
+    )
+    site_build.add_argument("out", help="mappen, siden skrives i (en tidligere aiskole-side dér erstattes)")
+    site_build.add_argument(
+        "--server-url", default=None, help="kittets server, som siden linker til for de øvrige øvelser"
+    )
+    site_build.add_argument(
+        "--cache", default=None, help="mappe til hentede pakker (standard ~/.cache/aiskole/site)"
+    )
+    site_build.set_defaults(func=cmd_site_build)
+    site_serve = site_sub.add_parser("serve", help="vis en bygget side på denne maskine (127.0.0.1)")
+    site_serve.add_argument("dir", help="mappen med den byggede side")
+    site_serve.add_argument("--port", type=int, default=8000, help="port (standard 8000)")
+    site_serve.set_defaults(func=cmd_site_serve)
 
     db = sub.add_parser("db", help="databasen")
     db_sub = db.add_subparsers(dest="action", required=True, parser_class=_DanishParser)

@@ -97,11 +97,18 @@ def test_unmet_requirements_names_a_missing_or_too_old_dependency(tmp_path):
     app = W.write_wheel(
         tmp_path / "app-1.0-py3-none-any.whl",
         {"app/__init__.py": b""},
-        meta % (b"app", b"1.0", b"Requires-Dist: lib>=2\nRequires-Dist: gone\nRequires-Dist: win; sys_platform == 'win32'\n"),
+        meta
+        % (
+            b"app",
+            b"1.0",
+            b"Requires-Dist: lib>=2\nRequires-Dist: gone\nRequires-Dist: win; sys_platform == 'win32'\n",
+        ),
         "app",
         "1.0",
     )
-    lib = W.write_wheel(tmp_path / "lib-1.5-py3-none-any.whl", {"lib.py": b""}, meta % (b"lib", b"1.5", b""), "lib", "1.5")
+    lib = W.write_wheel(
+        tmp_path / "lib-1.5-py3-none-any.whl", {"lib.py": b""}, meta % (b"lib", b"1.5", b""), "lib", "1.5"
+    )
     problems = W.unmet_requirements([app, lib])
     assert problems == ["app 1.0 needs lib>=2: have 1.5", "app 1.0 needs gone: missing"]
 

@@ -81,7 +81,10 @@ def site_size(out: Path) -> tuple[int, int]:
 def _labextension(name: str) -> Path:
     from jupyter_core.paths import jupyter_path
 
-    for root in [Path(sys.prefix) / "share" / "jupyter" / "labextensions", *map(Path, jupyter_path("labextensions"))]:
+    for root in [
+        Path(sys.prefix) / "share" / "jupyter" / "labextensions",
+        *map(Path, jupyter_path("labextensions")),
+    ]:
         if (root / name / "package.json").is_file():
             return root / name
     raise SiteBuildError(
@@ -121,15 +124,19 @@ def _app_code(notebook: Path) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code" and c.source.strip()]
 
 
-def repl_url(code: list[str]) -> str:
-    """The REPL app's URL (relative to an exercise page) that runs ``code`` with the input hidden."""
+def repl_url(code: list[str], *, prepare: bool = True) -> str:
+    """The REPL app's URL (relative to an exercise page) that runs ``code`` with the input hidden.
+
+    Each ``code`` parameter becomes one console cell, run in order once the kernel is ready; the first one
+    (``prepare``) points the store at the browser's memory (:mod:`aiskole.site.browser`).
+    """
+    setup = ["import aiskole.site.browser; aiskole.site.browser.prepare()"] if prepare else []
     params = [
         ("kernel", "python"),
         ("showBanner", "0"),
         ("hideCodeInput", "1"),
         ("clearCodeContentOnExecute", "1"),
-        ("code", "import aiskole.site.browser; aiskole.site.browser.prepare()"),
-        *[("code", c) for c in code],
+        *[("code", c) for c in [*setup, *code]],
     ]
     return "../repl/index.html?" + urlencode(params, quote_via=quote)
 
@@ -173,7 +180,16 @@ def _lite_dir(lite: Path, pyodide: Path, wheels: list[Path], out: Path) -> None:
 
 def _jupyterlite_build(lite: Path, out: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(lite), "--output-dir", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "jupyterlite_core",
+            "build",
+            "--lite-dir",
+            str(lite),
+            "--output-dir",
+            str(out),
+        ],
         cwd=lite,
         capture_output=True,
         text=True,
@@ -197,7 +213,9 @@ def _environment():
     )
 
 
-def _pages(out: Path, exercises: list[SiteExercise], lessons: list[Lesson], server_url: str, apps: Path) -> None:
+def _pages(
+    out: Path, exercises: list[SiteExercise], lessons: list[Lesson], server_url: str, apps: Path
+) -> None:
     from aiskole import __version__
 
     env = _environment()
@@ -211,16 +229,17 @@ def _pages(out: Path, exercises: list[SiteExercise], lessons: list[Lesson], serv
     }
     shutil.copyfile(TEMPLATES / "site.css", out / "aiskole-site.css")
     (out / "index.html").write_text(
-        env.get_template("index.html.j2").render(
-            root="", exercises=exercises, lessons=lessons, **common
-        ),
+        env.get_template("index.html.j2").render(root="", exercises=exercises, lessons=lessons, **common),
         encoding="utf-8",
     )
     (out / "ovelser").mkdir()
     for exercise in exercises:
         if exercise.static:
             page = env.get_template("exercise.html.j2").render(
-                root="../", exercise=exercise, repl=repl_url(_app_code(apps / exercise.app.notebook)), **common
+                root="../",
+                exercise=exercise,
+                repl=repl_url(_app_code(apps / exercise.app.notebook)),
+                **common,
             )
             (out / "ovelser" / f"{exercise.slug}.html").write_text(page, encoding="utf-8")
     (out / "lektioner").mkdir()

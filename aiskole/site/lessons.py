@@ -46,7 +46,8 @@ def lessons_dir() -> Path:
 def _markdown(text: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    return markdown2html_mistune(text)
+    # nbconvert puts a "¶" link after each heading: noise for a reader (and a link with no words)
+    return re.sub(r'<a class="anchor-link" href="[^"]*">(?:&#182;|¶)</a>', "", markdown2html_mistune(text))
 
 
 def _widget_classes(source: str) -> set[str]:
@@ -79,14 +80,13 @@ def exercise_for_class(exercises: list[SiteExercise], apps_dir: Path) -> dict[st
 
 
 def _title(nb, path: Path) -> str:
-    if nb.metadata.get("title"):
-        return str(nb.metadata["title"])
+    """The lesson's own heading (the notebook's ``title`` metadata is a short file label such as "00 Start her")."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             match = re.search(r"^#\s+(.+)$", cell.source, re.M)
             if match:
-                return match.group(1).strip()
-    return path.stem
+                return re.sub(r"[*_`]", "", match.group(1)).strip()
+    return str(nb.metadata.get("title") or path.stem)
 
 
 def _duration(nb) -> str:
@@ -136,7 +136,10 @@ def render_lesson(path: Path, by_class: dict[str, SiteExercise], *, timeout: int
     if run.cells:
         try:
             client = NotebookClient(
-                run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+                run,
+                timeout=timeout,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(path.parent)}},
             )
             client.execute()
         except Exception as exc:  # noqa: BLE001 - any failure: the lesson cannot be built

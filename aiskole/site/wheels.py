@@ -170,7 +170,18 @@ def _cached(folder: Path, pin: Pin, suffix: str) -> Path | None:
 def _pip_download(specs: list[str], dest: Path, extra: list[str]) -> None:
     if specs:
         _run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", str(dest), *extra, *specs],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "-d",
+                str(dest),
+                *extra,
+                *specs,
+            ],
             "pip download " + " ".join(specs),
         )
 
@@ -183,7 +194,9 @@ def fetch_wheels(cache: Path, pins: Iterable[Pin] = PINS) -> dict[str, Path]:
     sdist_dir.mkdir(parents=True, exist_ok=True)
     tag = f"--python-version={PYODIDE_PYTHON}"
     missing = {
-        kind: [f"{p.name}=={p.version}" for p in pins if p.kind == kind and not _cached(wheels_dir, p, ".whl")]
+        kind: [
+            f"{p.name}=={p.version}" for p in pins if p.kind == kind and not _cached(wheels_dir, p, ".whl")
+        ]
         for kind in ("pure", "emscripten", "sdist")
     }
     _pip_download(missing["pure"], wheels_dir, ["--only-binary=:all:", tag, "--platform=any"])
@@ -273,7 +286,9 @@ def pure_wheel_from_sdist(sdist: Path, pin: Pin, dest: Path) -> Path:
                     package = folder.rsplit("/", 1)[-1]
                     files[package + rel[len(folder) :]] = tar.extractfile(member).read()
     if not files or not metadata:
-        raise SiteBuildError(f"{sdist.name} har ikke de forventede Python-filer ({', '.join(pin.package_dirs)}).")
+        raise SiteBuildError(
+            f"{sdist.name} har ikke de forventede Python-filer ({', '.join(pin.package_dirs)})."
+        )
     name = canonical(pin.name).replace("-", "_")
     return write_wheel(dest / f"{name}-{pin.version}-py3-none-any.whl", files, metadata, name, pin.version)
 

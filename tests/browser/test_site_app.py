@@ -103,7 +103,10 @@ def both_widths(watched: Offline, frame, name: str) -> None:
     inner = frame.locator(".aiskole").first.evaluate("e => e.ownerDocument.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1 and inner <= PHONE["width"] + 1
     shoot(page, f"{name}-375")
-    frame.locator(".aiskole").first.screenshot(path=str(ARTIFACTS / f"site-{name}-375-all.png"))
+    # the whole exercise: a viewport as tall as the console's content (the page itself never scrolls)
+    tall = frame.locator(".jp-CodeConsole-content").evaluate("e => e.scrollHeight")
+    page.set_viewport_size({"width": PHONE["width"], "height": min(int(tall) + 200, 16000)})
+    shoot(page, f"{name}-375-all")
     page.set_viewport_size(LAPTOP)
     shoot(page, f"{name}-1280")
 
@@ -118,7 +121,9 @@ def test_mini_dpia_answers_ten_questions_and_saves_in_the_browser(offline_page, 
     expect(frame.get_by_text("10 af 10 besvaret")).to_be_visible()
     expect(frame.locator(".aiskole-verdict")).to_have_text(re.compile("Fuld DPIA påkrævet"))
     frame.get_by_role("button", name="Gem").click()
-    expect(frame.get_by_text(re.compile(r"Gemt som screening nr\. 1\b"))).to_be_visible()  # the browser's own store
+    expect(
+        frame.get_by_text(re.compile(r"Gemt som screening nr\. 1\b"))
+    ).to_be_visible()  # the browser's own store
     both_widths(watched, frame, "mini-dpia")
     watched.assert_clean()
 
@@ -131,7 +136,9 @@ def test_quiz_starts_answers_and_gives_feedback(offline_page, site_url):
     expect(frame.get_by_text(re.compile(r"Spørgsmål 1 af \d+"))).to_be_visible()
     frame.locator(".aiskole-quiz-options").get_by_role("radio").first.check()
     frame.get_by_role("button", name="Svar", exact=True).click()
-    expect(frame.locator(".aiskole-feedback")).to_have_text(re.compile(r"Rigtigt|Forkert – det rigtige svar er: .+"))
+    expect(frame.locator(".aiskole-feedback")).to_have_text(
+        re.compile(r"Rigtigt|Forkert – det rigtige svar er: .+")
+    )
     expect(frame.locator(".aiskole-claim-source a").first).to_have_attribute("href", re.compile("^https://"))
     both_widths(watched, frame, "quiz")
     watched.assert_clean()
@@ -165,7 +172,9 @@ def test_front_page_and_a_lesson_read_well_offline(offline_page, site_url, viewp
     expect(page.get_by_role("heading", name="aiskole – selvstudium", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Dine svar bliver i din browser")).to_be_visible()
     expect(page.get_by_role("heading", name="Øvelser, der kræver kittets server")).to_be_visible()
-    expect(page.get_by_role("link", name="Mini-DPIA", exact=True)).to_have_attribute("href", "ovelser/mini-dpia.html")
+    expect(page.get_by_role("link", name="Mini-DPIA", exact=True)).to_have_attribute(
+        "href", "ovelser/mini-dpia.html"
+    )
     expect(page.get_by_role("link", name="Use-case-canvas")).to_have_attribute(
         "href", re.compile(r"voila/render/use-case-canvas\.ipynb$")
     )

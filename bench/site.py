@@ -1,0 +1,162 @@
+"""The static self-study site: build time, size, and time to first widget in Chromium, cold and warm.
+
+Not a test: it prints figures, never passes or fails on time. Beside the site it builds a baseline the same way
+(same Pyodide, kernel and widget front end, but only ipywidgets: a REPL that shows one Button), so the kit's own
+cost can be told from JupyterLite's.
+
+    .venv/bin/python bench/site.py [--runs 3] [--cold-download]
+
+Cold build: ``--cold-download`` builds once with an empty download cache (everything fetched from npm and PyPI);
+otherwise "cold" is the first build in this process with the normal cache. Warm: the same build again.
+Time to first widget, cold: a new browser context (empty HTTP cache) per load. Warm: the second load in the
+same context (the browser's HTTP cache holds Pyodide and the wheels). Every request that leaves 127.0.0.1 is
+aborted and counted; it must stay 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from aiskole.reports import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from aiskole.site import builder as B  # noqa: E402
+from aiskole.site import wheels as W  # noqa: E402
+from aiskole.site.serve import start  # noqa: E402
+
+BASELINE_PINS = W.KERNEL_PINS + tuple(
+    p for p in W.KIT_PINS if p.key in ("ipywidgets", "jupyterlab-widgets", "comm")
+)
+BASELINE_CODE = ['import ipywidgets as w\nw.Button(description="Klik")']
+
+
+def build_baseline(out: Path, cache: Path) -> float:
+    """A bare JupyterLite site built like the real one: Pyodide, the kernel, ipywidgets; one Button."""
+    start_time = time.perf_counter()
+    B._prepare_out(out)
+    with tempfile.TemporaryDirectory() as tmp:
+        wheels = [*W.fetch_wheels(cache, BASELINE_PINS).values(), *B._kernel_extension_wheels()]
+        lite = Path(tmp) / "lite"
+        B._lite_dir(lite, W.fetch_pyodide(cache), wheels, out)
+        B._jupyterlite_build(lite, out)
+    (out / B.MARKER).write_text("{}")
+    return time.perf_counter() - start_time
+
+
+def load(context, url: str, ready: str, aborted: list[str]) -> tuple[float, int]:
+    """Seconds from navigation to ``ready`` visible (in the REPL frame when there is one), and bytes fetched."""
+    page = context.new_page()
+    fetched = [0]
+
+    def count(request) -> None:
+        with contextlib.suppress(Exception):  # a request without a body (redirect, aborted)
+            fetched[0] += request.sizes()["responseBodySize"]
+
+    page.on("requestfinished", count)
+    start_time = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    root = page.frame_locator("#ovelse") if "/ovelser/" in url else page
+    expect(root.locator(ready).first).to_be_visible(timeout=240_000)
+    seconds = time.perf_counter() - start_time
+    page.close()
+    return seconds, fetched[0]
+
+
+def new_context(browser, aborted: list[str]):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def route(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1" or route.request.url.startswith(
+            ("data:", "blob:")
+        ):
+            route.continue_()
+        else:
+            aborted.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def measure(browser, url: str, ready: str, runs: int, aborted: list[str]) -> dict[str, float]:
+    cold, warm, sizes = [], [], []
+    for _ in range(runs):
+        context = new_context(browser, aborted)
+        seconds, fetched = load(context, url, ready, aborted)
+        cold.append(seconds)
+        sizes.append(fetched)
+        warm.append(load(context, url, ready, aborted)[0])
+        context.close()
+    return {
+        "cold": statistics.median(cold),
+        "warm": statistics.median(warm),
+        "mb": statistics.median(sizes) / 1e6,
+    }
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--cold-download", action="store_true", help="first build with an empty download cache"
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        cache = tmp / "cache" if args.cold_download else B.default_cache()
+        first = B.build_site(tmp / "site", cache=cache)
+        rest = [B.build_site(tmp / "site", cache=cache) for _ in range(max(args.runs - 1, 2))]
+        label = "cold (empty download cache)" if args.cold_download else "first in this process"
+        print(
+            f"build, {label}: {first.seconds:.1f} s  "
+            + ", ".join(f"{k} {v:.1f}" for k, v in first.steps.items())
+        )
+        warm = statistics.median(b.seconds for b in rest)
+        steps = ", ".join(f"{k} {v:.1f}" for k, v in rest[-1].steps.items())
+        print(f"build, warm (median of {len(rest)}): {warm:.1f} s  {steps}")
+        raw, packed = B.site_size(first.out)
+        base_seconds = build_baseline(tmp / "baseline", B.default_cache())
+        base_raw, base_packed = B.site_size(tmp / "baseline")
+        print(f"site size: {mb(raw)} raw, {mb(packed)} gzipped (file by file)")
+        print(
+            f"baseline (bare JupyterLite + ipywidgets, one Button): build {base_seconds:.1f} s, {mb(base_raw)} raw, {mb(base_packed)} gzipped"
+        )
+
+        aborted: list[str] = []
+        site_server, base_server = start(first.out), start(tmp / "baseline")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            baseline_url = base_server.url + B.repl_url(BASELINE_CODE, prepare=False).removeprefix("../")
+            rows = [("baseline: Button in the REPL", baseline_url, ".widget-button")]
+            rows += [
+                (e.app.title, f"{site_server.url}ovelser/{e.slug}.html", ".aiskole") for e in first.static
+            ]
+            print(
+                f"\ntime to first widget, median of {args.runs} (cold: new browser context; warm: second load in it)"
+            )
+            print(f"{'':34} {'cold':>7} {'warm':>7} {'fetched cold':>13}")
+            for name, url, ready in rows:
+                figures = measure(browser, url, ready, args.runs, aborted)
+                print(f"{name:34} {figures['cold']:6.1f}s {figures['warm']:6.1f}s {figures['mb']:10.1f} MB")
+            browser.close()
+        site_server.stop()
+        base_server.stop()
+        print(f"\nrequests that tried to leave 127.0.0.1: {len(aborted)}")
+
+
+if __name__ == "__main__":
+    main()
