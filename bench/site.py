@@ -52,22 +52,24 @@ def build_baseline(out: Path, cache: Path) -> float:
     return time.perf_counter() - start_time
 
 
-def load(context, url: str, ready: str, aborted: list[str]) -> tuple[float, int]:
-    """Seconds from navigation to ``ready`` visible (in the REPL frame when there is one), and bytes fetched."""
-    page = context.new_page()
+def load(context, url: str, ready: str) -> tuple[float, int]:
+    """Seconds from navigation to ``ready`` visible (in the exercise's REPL frame when there is one), and the
+    bytes of every response body, the kernel worker's included (so counted on the context, not the page)."""
     fetched = [0]
 
     def count(request) -> None:
         with contextlib.suppress(Exception):  # a request without a body (redirect, aborted)
             fetched[0] += request.sizes()["responseBodySize"]
 
-    page.on("requestfinished", count)
+    context.on("requestfinished", count)
+    page = context.new_page()
     start_time = time.perf_counter()
     page.goto(url, wait_until="commit")
     root = page.frame_locator("#ovelse") if "/ovelser/" in url else page
     expect(root.locator(ready).first).to_be_visible(timeout=240_000)
     seconds = time.perf_counter() - start_time
     page.close()
+    context.remove_listener("requestfinished", count)
     return seconds, fetched[0]
 
 
@@ -87,20 +89,20 @@ def new_context(browser, aborted: list[str]):
     return context
 
 
-def measure(browser, url: str, ready: str, runs: int, aborted: list[str]) -> dict[str, float]:
-    cold, warm, sizes = [], [], []
+def measure(browser, rows, runs: int, aborted: list[str]) -> dict[str, dict[str, list[float]]]:
+    """Cold and warm loads of every row, interleaved run by run (a busy machine then slows all rows alike)."""
+    figures = {name: {"cold": [], "warm": [], "mb": [], "mb_warm": []} for name, _url, _ready in rows}
     for _ in range(runs):
-        context = new_context(browser, aborted)
-        seconds, fetched = load(context, url, ready, aborted)
-        cold.append(seconds)
-        sizes.append(fetched)
-        warm.append(load(context, url, ready, aborted)[0])
-        context.close()
-    return {
-        "cold": statistics.median(cold),
-        "warm": statistics.median(warm),
-        "mb": statistics.median(sizes) / 1e6,
-    }
+        for name, url, ready in rows:
+            context = new_context(browser, aborted)
+            seconds, fetched = load(context, url, ready)
+            warm, fetched_warm = load(context, url, ready)
+            context.close()
+            figures[name]["cold"].append(seconds)
+            figures[name]["warm"].append(warm)
+            figures[name]["mb"].append(fetched / 1e6)
+            figures[name]["mb_warm"].append(fetched_warm / 1e6)
+    return figures
 
 
 def mb(n: int) -> str:
@@ -146,12 +148,18 @@ def main() -> None:
                 (e.app.title, f"{site_server.url}ovelser/{e.slug}.html", ".aiskole") for e in first.static
             ]
             print(
-                f"\ntime to first widget, median of {args.runs} (cold: new browser context; warm: second load in it)"
+                f"\ntime to first widget, median of {args.runs}, runs interleaved "
+                "(cold: new browser context; warm: second load in it)"
             )
-            print(f"{'':34} {'cold':>7} {'warm':>7} {'fetched cold':>13}")
-            for name, url, ready in rows:
-                figures = measure(browser, url, ready, args.runs, aborted)
-                print(f"{name:34} {figures['cold']:6.1f}s {figures['warm']:6.1f}s {figures['mb']:10.1f} MB")
+            print(f"{'':34} {'cold':>7} {'warm':>7} {'fetched cold':>13} {'warm':>8}")
+            figures = measure(browser, rows, args.runs, aborted)
+            med = statistics.median
+            for name, f in figures.items():
+                runs = ", ".join(f"{x:.1f}" for x in f["cold"])
+                print(
+                    f"{name:34} {med(f['cold']):6.1f}s {med(f['warm']):6.1f}s {med(f['mb']):10.1f} MB"
+                    f" {med(f['mb_warm']):5.1f} MB   (cold runs: {runs})"
+                )
             browser.close()
         site_server.stop()
         base_server.stop()

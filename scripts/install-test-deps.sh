@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need, when they are missing: Chromium (browser tests and PDF),
-# PostgreSQL (the tests start their own throwaway server from its binaries) and nginx (the reverse-proxy
-# configuration in deploy/nginx is tested for real).
+# PostgreSQL (the tests start their own throwaway server from its binaries), nginx (the reverse-proxy
+# configuration in deploy/nginx is tested for real) and npm (the static site's build fetches the npm package
+# pyodide with `npm pack` into its own cache folder; nothing is installed globally).
 set -euo pipefail
 
 need=()
@@ -10,6 +11,7 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v openssl >/dev/null || need+=(openssl)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+command -v npm >/dev/null || need+=(npm)
 
 if ((${#need[@]})); then
   sudo=""

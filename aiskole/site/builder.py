@@ -151,6 +151,8 @@ def _lite_dir(lite: Path, pyodide: Path, wheels: list[Path], out: Path) -> None:
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": "aiskole",
+            # only the REPL app is built: its default favicon (./lab/favicon.ico) would be a 404
+            "faviconUrl": "./icon-120x120.png",
             "litePluginSettings": {
                 KERNEL_PLUGIN: {
                     "disablePyPIFallback": True,
