@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import statistics
 import sys
 import tempfile
@@ -52,14 +53,18 @@ def build_baseline(out: Path, cache: Path) -> float:
     return time.perf_counter() - start_time
 
 
-def load(context, url: str, ready: str) -> tuple[float, int]:
+def load(context, url: str, ready: str, paths: set[str] | None = None) -> tuple[float, int]:
     """Seconds from navigation to ``ready`` visible (in the exercise's REPL frame when there is one), and the
-    bytes of every response body, the kernel worker's included (so counted on the context, not the page)."""
+    bytes of every response body, the kernel worker's included (so counted on the context, not the page).
+    ``paths`` collects the URL paths that were fetched."""
     fetched = [0]
 
     def count(request) -> None:
         with contextlib.suppress(Exception):  # a request without a body (redirect, aborted)
-            fetched[0] += request.sizes()["responseBodySize"]
+            size = request.sizes()["responseBodySize"]
+            fetched[0] += size
+            if paths is not None and size:
+                paths.add(urlparse(request.url).path)
 
     context.on("requestfinished", count)
     page = context.new_page()
@@ -89,13 +94,25 @@ def new_context(browser, aborted: list[str]):
     return context
 
 
+def gzipped(root: Path, paths: set[str]) -> int:
+    """What ``paths`` (fetched from the site in ``root``) would weigh from a server that gzips."""
+    total = 0
+    for path in paths:
+        file = root / path.lstrip("/")
+        if file.is_file():
+            total += len(gzip.compress(file.read_bytes(), compresslevel=6))
+    return total
+
+
 def measure(browser, rows, runs: int, aborted: list[str]) -> dict[str, dict[str, list[float]]]:
     """Cold and warm loads of every row, interleaved run by run (a busy machine then slows all rows alike)."""
-    figures = {name: {"cold": [], "warm": [], "mb": [], "mb_warm": []} for name, _url, _ready in rows}
+    figures = {name: {"cold": [], "warm": [], "mb": [], "mb_warm": []} for name, *_rest in rows}
     for _ in range(runs):
-        for name, url, ready in rows:
+        for name, url, ready, root in rows:
             context = new_context(browser, aborted)
-            seconds, fetched = load(context, url, ready)
+            paths: set[str] = set()
+            seconds, fetched = load(context, url, ready, paths)
+            figures[name]["gz"] = gzipped(root, paths) / 1e6
             warm, fetched_warm = load(context, url, ready)
             context.close()
             figures[name]["cold"].append(seconds)
@@ -143,22 +160,23 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             baseline_url = base_server.url + B.repl_url(BASELINE_CODE, prepare=False).removeprefix("../")
-            rows = [("baseline: Button in the REPL", baseline_url, ".widget-button")]
+            rows = [("baseline: Button in the REPL", baseline_url, ".widget-button", tmp / "baseline")]
             rows += [
-                (e.app.title, f"{site_server.url}ovelser/{e.slug}.html", ".aiskole") for e in first.static
+                (e.app.title, f"{site_server.url}ovelser/{e.slug}.html", ".aiskole", first.out)
+                for e in first.static
             ]
             print(
                 f"\ntime to first widget, median of {args.runs}, runs interleaved "
                 "(cold: new browser context; warm: second load in it)"
             )
-            print(f"{'':34} {'cold':>7} {'warm':>7} {'fetched cold':>13} {'warm':>8}")
+            print(f"{'':34} {'cold':>7} {'warm':>7} {'fetched cold':>13} {'gzipped':>8} {'warm':>8}")
             figures = measure(browser, rows, args.runs, aborted)
             med = statistics.median
             for name, f in figures.items():
                 runs = ", ".join(f"{x:.1f}" for x in f["cold"])
                 print(
                     f"{name:34} {med(f['cold']):6.1f}s {med(f['warm']):6.1f}s {med(f['mb']):10.1f} MB"
-                    f" {med(f['mb_warm']):5.1f} MB   (cold runs: {runs})"
+                    f" {f['gz']:5.1f} MB {med(f['mb_warm']):5.1f} MB   (cold runs: {runs})"
                 )
             browser.close()
         site_server.stop()
