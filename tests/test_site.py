@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zipfile
 from html.parser import HTMLParser
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -214,12 +215,39 @@ def test_lessons_show_text_and_claims_but_no_code(site):
 
 
 def test_an_exercise_page_runs_the_app_notebook_code_with_the_input_hidden(site):
+    """Does the exercise page open the REPL with the code hidden, running first the browser set-up and then
+    exactly the app notebook's own code?"""
+    import nbformat
+
+    from aiskole.server import apps_dir
+
     page = (site.out / "ovelser" / "mini-dpia.html").read_text()
     src = html.unescape(re.search(r'<iframe id="ovelse" src="([^"]+)"', page).group(1))
-    assert src.startswith("../repl/index.html?kernel=python&showBanner=0&hideCodeInput=1")
-    assert "DpiaView" in src and "aiskole.site.browser.prepare()" in src
+    path, query = src.split("?", 1)
+    assert path == "../repl/index.html"
+    params = parse_qs(query)
+    assert (
+        params["kernel"] == ["python"] and params["hideCodeInput"] == ["1"] and params["showBanner"] == ["0"]
+    )
+    notebook = nbformat.read(apps_dir() / "mini-dpia.ipynb", as_version=4)
+    app_code = [c.source for c in notebook.cells if c.cell_type == "code"]
+    assert params["code"] == ["import aiskole.site.browser; aiskole.site.browser.prepare()", *app_code]
     assert "Dine svar bliver i denne browser" in page
     assert f"{SERVER_URL}voila/render/mini-dpia.ipynb" in page
+
+
+def test_a_half_built_site_is_replaced_by_the_next_build(tmp_path, monkeypatch):
+    """Does a build that stops half way leave a folder the next build may replace (not a refused one)?"""
+    from aiskole.site import builder
+
+    def stop():
+        raise SiteBuildError("stop")
+
+    monkeypatch.setattr(builder, "site_exercises", stop)
+    with pytest.raises(SiteBuildError):
+        build_site(tmp_path / "site")
+    assert json.loads((tmp_path / "site" / MARKER).read_text())["complete"] is False
+    builder._prepare_out(tmp_path / "site")  # accepted: it is an aiskole site
 
 
 def test_a_foreign_folder_is_never_overwritten(tmp_path):

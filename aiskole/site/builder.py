@@ -108,6 +108,7 @@ def _kernel_extension_wheels() -> list[Path]:
 
 
 def _prepare_out(out: Path) -> None:
+    """Empty ``out`` if it is a (possibly half-built) aiskole site; refuse any other non-empty folder."""
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).is_file():
             raise SiteBuildError(
@@ -115,6 +116,8 @@ def _prepare_out(out: Path) -> None:
             )
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
+    # marked at once, so the next build may replace a build that stopped half way
+    (out / MARKER).write_text(json.dumps({"aiskole": "static self-study site", "complete": False}))
 
 
 def _app_code(notebook: Path) -> list[str]:
@@ -319,6 +322,7 @@ def build_site(
     _pages(out, exercises, lessons, server_url, apps)
     marker = {
         "aiskole": "static self-study site",
+        "complete": True,
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "pyodide": W.PYODIDE_VERSION,
         "static": [e.app.notebook for e in exercises if e.static],

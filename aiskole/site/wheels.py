@@ -25,11 +25,13 @@ import email.parser
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -147,13 +149,15 @@ def fetch_pyodide(cache: Path, version: str = PYODIDE_VERSION) -> Path:
     tarball = downloads / f"pyodide-{version}.tgz"
     if not tarball.is_file():
         _run([npm, "pack", f"pyodide@{version}", "--pack-destination", str(downloads)], "npm pack pyodide")
-    unpack = cache / f".pyodide-{version}.tmp"
-    shutil.rmtree(unpack, ignore_errors=True)
-    with tarfile.open(tarball) as tar:
-        tar.extractall(unpack, filter="data")
-    shutil.rmtree(target, ignore_errors=True)
-    (unpack / "package").rename(target)
-    shutil.rmtree(unpack, ignore_errors=True)
+    unpack = Path(tempfile.mkdtemp(prefix=f".pyodide-{version}-", dir=cache))
+    try:
+        with tarfile.open(tarball) as tar:
+            tar.extractall(unpack, filter="data")
+        if not (target / "pyodide-lock.json").is_file():  # another build may have finished first
+            shutil.rmtree(target, ignore_errors=True)
+            (unpack / "package").rename(target)
+    finally:
+        shutil.rmtree(unpack, ignore_errors=True)
     return target
 
 
@@ -252,7 +256,7 @@ def write_wheel(path: Path, files: dict[str, bytes], metadata: bytes, name: str,
     writer.writerow([f"{dist_info}/RECORD", "", ""])
     entries[f"{dist_info}/RECORD"] = record.getvalue().encode()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for arcname, data in entries.items():
             # fixed timestamps: the same sdist always gives the same wheel (and the same sha256 in the lock)

@@ -2,7 +2,8 @@
 
 Each included exercise opens in JupyterLite (Pyodide in the browser), renders and is answered; the answers are
 saved in the browser's own SQLite. The front page and a lesson are checked at 375 and 1280 px. Screenshots go to
-artifacts/site-*.png. Cost: one site build (~15 s with a warm download cache) and ~25 s per exercise, as each
+artifacts/site-*.png. Cost: one site build (~10 s with a warm download cache, ~40 s with an empty one) and 15-45 s
+per exercise (more on a busy machine), as each
 exercise page starts its own Python in the browser with an empty HTTP cache.
 """
 
