@@ -2,9 +2,9 @@
 
 Each included exercise opens in JupyterLite (Pyodide in the browser), renders and is answered; the answers are
 saved in the browser's own SQLite. The front page and a lesson are checked at 375 and 1280 px. Screenshots go to
-artifacts/site-*.png. Cost: one site build (~10 s with a warm download cache, ~40 s with an empty one) and 15-45 s
-per exercise (more on a busy machine), as each
-exercise page starts its own Python in the browser with an empty HTTP cache.
+artifacts/site-*.png. Cost: one site build (~10 s with a warm download cache, ~40 s with an empty one) and
+15-45 s per exercise (more on a busy machine): each exercise page starts its own Python in the browser, and a
+context with routing has no HTTP cache.
 """
 
 from __future__ import annotations
@@ -188,3 +188,26 @@ def test_front_page_and_a_lesson_read_well_offline(offline_page, site_url, viewp
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
     shoot(page, f"lesson-{viewport['width']}")
     watched.assert_clean()
+
+
+def test_a_request_from_the_kernel_to_a_cdn_would_be_caught(offline_page, site_url):
+    """Would the offline check see it if Python in the browser (a web worker) asked a CDN for something?
+    (This is how the site would fail without its local Pyodide and wheels.)"""
+    from urllib.parse import quote, urlencode
+
+    code = (
+        "import pyodide.http, ipywidgets\n"
+        "try:\n"
+        "    await pyodide.http.pyfetch('https://cdn.jsdelivr.net/pyodide/v314.0.6/full/pyodide-lock.json')\n"
+        "except Exception:\n"
+        "    pass\n"
+        "ipywidgets.Button(description='færdig')"
+    )
+    watched = offline_page(LAPTOP)
+    watched.page.goto(
+        site_url + "repl/index.html?" + urlencode([("kernel", "python"), ("code", code)], quote_via=quote)
+    )
+    expect(watched.page.get_by_role("button", name="færdig")).to_be_visible(timeout=180_000)
+    assert watched.aborted == ["https://cdn.jsdelivr.net/pyodide/v314.0.6/full/pyodide-lock.json"]
+    with pytest.raises(AssertionError, match="leave the machine"):
+        watched.assert_clean()
