@@ -14,7 +14,7 @@ from aiskole.apps import APPS, App
 
 #: The apps whose widget path imports nothing that Pyodide lacks (no pandas, numpy or matplotlib) and needs
 #: no shared server. Order: the order of the registry.
-STATIC: tuple[str, ...] = ("promptlab.ipynb", "mini-dpia.ipynb", "quiz.ipynb")
+STATIC: tuple[str, ...] = ("promptlab.ipynb", "mini-dpia.ipynb", "quiz.ipynb", "historiebank.ipynb")
 
 _MATPLOTLIB = "matplotlib findes ikke til browseren (der er ingen Pyodide-udgave af den på PyPI)"
 
@@ -26,8 +26,6 @@ EXCLUDED: dict[str, str] = {
     "use-case-canvas.ipynb": f"Canvasset og A3-plakaten tegnes med matplotlib – {_MATPLOTLIB}.",
     "risiko-heatmap.ipynb": f"Heatmappet kan hentes som billede, og det tegnes med matplotlib – {_MATPLOTLIB}.",
     "gevinst.ipynb": f"Beregneren viser scenarierne som diagram, og det tegnes med matplotlib – {_MATPLOTLIB}.",
-    "historiebank.ipynb": "Historiebanken samler kollegers citater over tid, så de kan hentes til "
-    "nyhedsbrevet senere. I browseren ville de forsvinde, når fanen lukkes.",
     "praesentation.ipynb": "Oplægsholderens værktøj styrer en live-workshop på kittets server.",
     "infoskaerm.ipynb": "Infoskærmen viser resultater fra en live-workshop på kittets server.",
 }

@@ -211,3 +211,21 @@ def test_a_request_from_the_kernel_to_a_cdn_would_be_caught(offline_page, site_u
     assert watched.aborted == ["https://cdn.jsdelivr.net/pyodide/v314.0.6/full/pyodide-lock.json"]
     with pytest.raises(AssertionError, match="leave the machine"):
         watched.assert_clean()
+
+
+def test_storybank_keeps_a_quote_with_consent_and_offers_it_for_download(offline_page, site_url):
+    watched = offline_page(PHONE)
+    frame = open_exercise(watched, site_url, "historiebank")
+    expect(frame.get_by_text("Historiebank: kollegernes egne ord om AI")).to_be_visible()
+    frame.locator(".aiskole-storybank-quote textarea").fill("AI gav mig tid til borgerne igen.")
+    frame.get_by_placeholder("fx Sagsbehandler").fill("Sagsbehandler")
+    frame.get_by_placeholder("fx Borgerservice").fill("Borgerservice")
+    frame.get_by_role("checkbox", name="Min kollega har læst teksten og sagt ja").check()
+    frame.get_by_role("button", name="Gem", exact=True).click()
+    expect(frame.get_by_text("Citatet er gemt og står nu i listen nedenfor.")).to_be_visible()
+    expect(frame.locator(".aiskole-story blockquote")).to_have_text(re.compile("AI gav mig tid til borgerne"))
+    expect(frame.locator("a.aiskole-download")).to_have_attribute(
+        "href", re.compile(r"^data:text/markdown;base64,")
+    )
+    both_widths(watched, frame, "historiebank")
+    watched.assert_clean()
