@@ -256,3 +256,20 @@ def test_a_foreign_folder_is_never_overwritten(tmp_path):
         build_site(tmp_path)
     assert (tmp_path / "mine.txt").read_text() == "vigtigt"
     assert not (tmp_path / MARKER).exists()
+
+
+def test_a_lesson_widget_that_is_no_app_stops_the_build(tmp_path):
+    """Would a widget in a lesson that no app shows stop the build (instead of vanishing from the page)?"""
+    import nbformat
+
+    from aiskole.site.lessons import render_lesson
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Prøve"),
+        nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.Button(description='Ny')"),
+    ]
+    path = tmp_path / "prøve.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(SiteBuildError, match="ikke er en app"):
+        render_lesson(path, {})

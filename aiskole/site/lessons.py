@@ -19,6 +19,8 @@ import nbformat
 from aiskole.site.exercises import SiteExercise
 from aiskole.site.wheels import SiteBuildError
 
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
 
 @dataclass(frozen=True)
 class Block:
@@ -50,8 +52,8 @@ def _markdown(text: str) -> str:
     return re.sub(r'<a class="anchor-link" href="[^"]*">(?:&#182;|¶)</a>', "", markdown2html_mistune(text))
 
 
-def _widget_classes(source: str) -> set[str]:
-    """Names imported from ``aiskole.widgets...`` in a code cell (empty: not an exercise cell)."""
+def _kit_imports(source: str) -> set[str]:
+    """Names a code cell imports from the kit (``from aiskole... import X``)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -59,13 +61,17 @@ def _widget_classes(source: str) -> set[str]:
     return {
         alias.asname or alias.name
         for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("aiskole.widgets")
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "aiskole"
         for alias in node.names
     }
 
 
 def exercise_for_class(exercises: list[SiteExercise], apps_dir: Path) -> dict[str, SiteExercise]:
-    """Which app shows which widget class, read from the app notebooks' own code."""
+    """Which app shows which view class: what each app notebook imports from the kit (its view).
+
+    Read from the notebooks, not from module paths, so a lesson cell is recognised as "this exercise" wherever
+    the kit keeps its views.
+    """
     found: dict[str, SiteExercise] = {}
     for exercise in exercises:
         path = apps_dir / exercise.app.notebook
@@ -74,7 +80,7 @@ def exercise_for_class(exercises: list[SiteExercise], apps_dir: Path) -> dict[st
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":
-                for name in _widget_classes(cell.source):
+                for name in _kit_imports(cell.source):
                     found.setdefault(name, exercise)
     return found
 
@@ -99,12 +105,14 @@ def _duration(nb) -> str:
     return ""
 
 
-def _html_outputs(cell) -> str:
+def _html_outputs(cell, name: str) -> str:
     parts = []
     for output in cell.get("outputs", []):
         if output.output_type == "error":
             raise SiteBuildError(f"En celle i lektionen fejlede: {output.ename}: {output.evalue}")
         data = output.get("data", {})
+        if WIDGET_MIME in data:  # a widget outside the app registry would silently vanish from the page
+            raise SiteBuildError(f"{name}: en celle viser en widget, der ikke er en app i registret.")
         if "text/html" in data:
             parts.append(data["text/html"])
     return "".join(parts)
@@ -121,14 +129,9 @@ def render_lesson(path: Path, by_class: dict[str, SiteExercise], *, timeout: int
         if cell.cell_type == "markdown":
             plan.append(("md", cell.source))
         elif cell.cell_type == "code" and cell.source.strip():
-            classes = _widget_classes(cell.source)
-            if classes:
-                exercise = next((by_class[c] for c in sorted(classes) if c in by_class), None)
-                if exercise is None:
-                    raise SiteBuildError(
-                        f"{path.name}: øvelsen {', '.join(sorted(classes))} findes ikke i app-registret."
-                    )
-                plan.append(("exercise", exercise))
+            views = sorted(_kit_imports(cell.source) & set(by_class))
+            if views:
+                plan.append(("exercise", by_class[views[0]]))
             else:
                 code = nbformat.v4.new_code_cell(cell.source)
                 run.cells.append(code)
@@ -151,7 +154,7 @@ def render_lesson(path: Path, by_class: dict[str, SiteExercise], *, timeout: int
         elif kind == "exercise":
             blocks.append(Block(exercise=item))
         else:
-            blocks.append(Block(html=_html_outputs(item)))
+            blocks.append(Block(html=_html_outputs(item, path.name)))
     return Lesson(slug=path.stem, title=_title(nb, path), duration=_duration(nb), blocks=blocks)
 
 
