@@ -14,6 +14,7 @@ import argparse
 import os
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -347,6 +348,48 @@ def cmd_report_dpia(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site_build(args: argparse.Namespace) -> int:
+    try:  # the [site] extra: jupyterlite and its Pyodide kernel
+        from aiskole.site.builder import build_site, site_size
+        from aiskole.site.wheels import SiteBuildError
+    except ImportError as exc:
+        raise CommandError(
+            f"Den statiske side kræver ekstra pakker ({exc.name}): pip install -e '.[site]'"
+        ) from None
+    try:
+        result = build_site(
+            Path(args.out),
+            cache=Path(args.cache) if args.cache else None,
+            server_url=args.server_url,
+            progress=lambda line: print(line, flush=True),
+        )
+    except SiteBuildError as exc:
+        raise CommandError(str(exc)) from None
+    raw, packed = site_size(result.out)
+    print(
+        f"Siden er bygget i {result.out} på {result.seconds:.0f} s: {raw / 1e6:.0f} MB "
+        f"({packed / 1e6:.0f} MB komprimeret), {len(result.static)} øvelser i browseren og "
+        f"{len(result.lessons)} lektioner."
+    )
+    print(f"Prøv den på denne maskine: aiskole site serve {args.out}")
+    return 0
+
+
+def cmd_site_serve(args: argparse.Namespace) -> int:
+    from aiskole.site.serve import start  # (the [site] extra is not needed to serve a built site)
+
+    if not (Path(args.dir) / "index.html").is_file():
+        raise CommandError(f"{args.dir} er ikke en bygget side (byg den med: aiskole site build {args.dir}).")
+    server = start(Path(args.dir), port=args.port)
+    print(f"Den statiske side kører på {server.url}  (stop med Ctrl+C)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
 def cmd_report_batch(args: argparse.Namespace) -> int:
     from aiskole.reports import batch  # papermill: ~3.4 s to import
     from aiskole.reports.runner import parse_formats  # (the same import)
@@ -551,6 +594,32 @@ def _report_parsers(sub) -> None:
     _batch_options(cohort)
 
 
+def _site_parsers(sub) -> None:
+    site = sub.add_parser("site", help="den statiske side til selvstudium (JupyterLite, ingen server)")
+    site_sub = _subparsers(site, "action")
+    build = site_sub.add_parser("build", help="byg siden: lektionerne og øvelserne, der kører i browseren")
+    build.add_argument(
+        "out", metavar="MAPPE", help="mappen, siden skrives i (en tidligere aiskole-side dér erstattes)"
+    )
+    build.add_argument(
+        "--server-url",
+        default=None,
+        metavar="URL",
+        help="kittets server, som siden linker til for workshops og rapporter (standard AISKOLE_PUBLIC_URL)",
+    )
+    build.add_argument(
+        "--cache",
+        default=None,
+        metavar="MAPPE",
+        help="mappe til hentede pakker (standard ~/.cache/aiskole/site)",
+    )
+    build.set_defaults(func=cmd_site_build)
+    serve = site_sub.add_parser("serve", help="vis en bygget side på denne maskine (127.0.0.1)")
+    serve.add_argument("dir", metavar="MAPPE", help="mappen med den byggede side")
+    serve.add_argument("--port", type=int, default=8000, metavar="PORT", help="port (standard 8000)")
+    serve.set_defaults(func=cmd_site_serve)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = DanishParser(prog="aiskole", description="aiskole – læringskit for kommunernes AI-champions.")
     parser.add_argument(
@@ -562,6 +631,7 @@ def build_parser() -> argparse.ArgumentParser:
     _pilot_parsers(sub)
     _data_parsers(sub)
     _report_parsers(sub)
+    _site_parsers(sub)
     return parser
 
 
