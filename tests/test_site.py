@@ -200,9 +200,13 @@ def test_front_page_links_lessons_static_exercises_and_the_server_for_the_rest(s
 
 def test_lessons_show_text_and_claims_but_no_code(site):
     """Is each lesson's text there, with its claims' sources, its exercises as links, and no code?"""
-    assert [lesson.slug for lesson in site.lessons] == [
-        "00-start-her", "01-prompt-skrivning", "02-1-jura-dpia", "02-2-jura-ai-forordningen", "03-procesledelse",
-    ]  # fmt: skip
+    from aiskole.resources import lessons_dir
+
+    every_lesson = sorted(
+        p.stem for p in lessons_dir().rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
+    assert sorted(lesson.slug for lesson in site.lessons) == every_lesson
+    assert site.lessons[0].slug == "00-start-her"
     dpia = (site.out / "lektioner" / "02-1-jura-dpia.html").read_text()
     assert "<h1" in dpia and "Konsekvensanalyse" in dpia
     assert "aiskole-claim-source" in dpia  # a claim, rendered at build time with its source
@@ -210,7 +214,7 @@ def test_lessons_show_text_and_claims_but_no_code(site):
     for page in (site.out / "lektioner").glob("*.html"):
         text = page.read_text()
         assert "from aiskole" not in text and "claims(" not in text, page.name
-    proces = (site.out / "lektioner" / "03-procesledelse.html").read_text()
+    proces = (site.out / "lektioner" / "03-1-fra-ide-til-plan.html").read_text()
     assert f'href="{SERVER_URL}voila/render/use-case-canvas.ipynb"' in proces  # canvas needs the server
 
 

@@ -54,7 +54,9 @@ def html_in_strings(path: Path) -> list[str]:
 
 
 #: The harness's XSS payloads are test data, not page fragments.
-HTML_ALLOWED = {PACKAGE / "testing.py"}
+#: The browser harness (test pages), and the static site's lesson pages, which strip nbconvert's "¶" anchor links
+#: with a regular expression (it matches HTML, it builds none).
+HTML_ALLOWED = {PACKAGE / "testing.py", PACKAGE / "site" / "lessons.py"}
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if p not in HTML_ALLOWED], ids=_relative)
@@ -151,6 +153,7 @@ IO = [
     ),
     *(PACKAGE / n for n in ("gzip_cache.py", "llm.py", "server.py", "content.py")),
     PACKAGE / "room" / "kernels.py",
+    *(PACKAGE / "site" / n for n in ("wheels.py", "serve.py")),
     PACKAGE / "jupyter_extension.py",
     *(PACKAGE / "reports" / n for n in ("runner.py", "pdf.py", "store.py", "batch.py")),
 ]
@@ -236,6 +239,12 @@ def test_every_module_has_a_role_or_is_an_adapter():
         PACKAGE / n for n in ("apps.py", "testing.py", "demo_data.py", "projects.py", "quiz_index.py")
     }
     adapters |= {PACKAGE / "reports" / "__init__.py", PACKAGE / "render" / "__init__.py"}
+    # the static site's build script (files in, pages out), its exercise list, lesson pages (nbconvert) and the
+    # code that runs inside Pyodide
+    adapters |= {
+        PACKAGE / "site" / n
+        for n in ("__init__.py", "builder.py", "exercises.py", "lessons.py", "browser.py")
+    }
     # the room's request handlers and the glue between store, rules and pages (thin, like the views)
     adapters |= {
         PACKAGE / "room" / n

@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from aiskole import __version__
+from aiskole.resources import apps_dir
+from aiskole.settings import get_settings
 from aiskole.site import wheels as W
 from aiskole.site.exercises import SiteExercise, site_exercises
 from aiskole.site.lessons import Lesson, render_lessons
@@ -221,8 +224,6 @@ def _environment():
 def _pages(
     out: Path, exercises: list[SiteExercise], lessons: list[Lesson], server_url: str, apps: Path
 ) -> None:
-    from aiskole import __version__
-
     env = _environment()
     server = server_url.rstrip("/") + "/"
     common = {
@@ -279,8 +280,6 @@ def build_site(
     SiteBuildError
         With a Danish message (a missing tool, a package not on the registries, a failing lesson cell).
     """
-    from aiskole.server import apps_dir
-    from aiskole.settings import get_settings
 
     say = progress or (lambda _line: None)
     out = Path(out).resolve()

@@ -20,14 +20,12 @@ _MATPLOTLIB = "matplotlib findes ikke til browseren (der er ingen Pyodide-udgave
 
 #: Why an app is not on the static site (Danish: shown on the front page).
 EXCLUDED: dict[str, str] = {
-    "deltag.ipynb": "En live-workshop samler alle deltageres svar på oplægsholderens server.",
     "afstemning.ipynb": "Afstemningen viser hele holdets svar som diagram: det kræver en fælles server, og "
     f"diagrammet tegnes med matplotlib – {_MATPLOTLIB}.",
     "use-case-canvas.ipynb": f"Canvasset og A3-plakaten tegnes med matplotlib – {_MATPLOTLIB}.",
     "risiko-heatmap.ipynb": f"Heatmappet kan hentes som billede, og det tegnes med matplotlib – {_MATPLOTLIB}.",
     "gevinst.ipynb": f"Beregneren viser scenarierne som diagram, og det tegnes med matplotlib – {_MATPLOTLIB}.",
     "praesentation.ipynb": "Oplægsholderens værktøj styrer en live-workshop på kittets server.",
-    "infoskaerm.ipynb": "Infoskærmen viser resultater fra en live-workshop på kittets server.",
 }
 
 

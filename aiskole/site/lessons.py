@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from aiskole import resources
 from aiskole.site.exercises import SiteExercise
 from aiskole.site.wheels import SiteBuildError
 
@@ -39,17 +40,20 @@ class Lesson:
 
 
 def lessons_dir() -> Path:
-    from aiskole.settings import PACKAGE_DIR
-
-    checkout = PACKAGE_DIR.parent / "lessons"
-    return checkout if checkout.is_dir() else PACKAGE_DIR / "_lessons"
+    return resources.lessons_dir()
 
 
 def _markdown(text: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     # nbconvert puts a "¶" link after each heading: noise for a reader (and a link with no words)
-    return re.sub(r'<a class="anchor-link" href="[^"]*">(?:&#182;|¶)</a>', "", markdown2html_mistune(text))
+    html = re.sub(r'<a class="anchor-link" href="[^"]*">(?:&#182;|¶)</a>', "", markdown2html_mistune(text))
+    # the lessons link to each other as notebooks (../ordliste.ipynb#prompt); on the site every lesson is a
+    # page in the same folder (ordliste.html#prompt)
+    return _LESSON_LINK.sub(lambda m: f'href="{m["name"]}.html{m["anchor"] or ""}"', html)
+
+
+_LESSON_LINK = re.compile(r'href="(?:\.\./)*(?:[\w-]+/)*(?P<name>[\w.-]+)\.ipynb(?P<anchor>#[^"]*)?"')
 
 
 def _kit_imports(source: str) -> set[str]:
@@ -162,5 +166,7 @@ def render_lessons(exercises: list[SiteExercise], apps_dir: Path, root: Path | N
     """Every lesson notebook under ``root`` (default: the kit's ``lessons/``), in file-name order."""
     root = root or lessons_dir()
     by_class = exercise_for_class(exercises, apps_dir)
-    paths = sorted(p for p in root.glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    found = [p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    # the lessons in file-name order, then the glossary and anything else at the top level
+    paths = sorted(found, key=lambda p: (p.parent == root, p.relative_to(root).as_posix()))
     return [render_lesson(p, by_class) for p in paths]

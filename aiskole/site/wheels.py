@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from aiskole.resources import PACKAGE_DIR
+
 #: The Pyodide that jupyterlite-pyodide-kernel 0.8.6 is built for (its ``PYODIDE_VERSION``).
 PYODIDE_VERSION = "314.0.6"
 #: Pyodide 314's Python and platform ABI (``pyodide-lock.json`` -> ``info``).
@@ -299,8 +301,6 @@ def pure_wheel_from_sdist(sdist: Path, pin: Pin, dest: Path) -> Path:
 
 def kit_wheel(dest: Path) -> Path:
     """The kit's own pure wheel: ``pip wheel --no-deps`` from the checkout (datasets, lessons included)."""
-    from aiskole.settings import PACKAGE_DIR
-
     checkout = PACKAGE_DIR.parent
     if not (checkout / "pyproject.toml").is_file():
         raise SiteBuildError(
