@@ -271,6 +271,16 @@ def test_every_exercise_has_its_module_view_app_and_templates():
     assert {a.notebook for a in APPS} >= {e.app for e in exercises.EXERCISES}
 
 
+def test_every_live_exercise_can_be_answered_from_a_phone():
+    """The room's participant pages are built from the unit (issue 12): its form parser and its templates."""
+    for e in exercises.LIVE:
+        unit = e.unit
+        for name in ("load_content", "from_form", "form_values", "participant_result"):
+            assert callable(getattr(unit, name, None)), f"{e.name}.{name}"
+        for template in ("participant_form.html.j2", "participant_done.html.j2"):
+            assert (PACKAGE / "templates" / "exercises" / e.name / template).exists(), f"{e.name}/{template}"
+
+
 def test_no_other_list_of_exercises_is_left():
     """Nothing spells out the exercise names itself: store, live screen, join view, reports and landing page read
     the registry."""
