@@ -223,18 +223,23 @@ def cmd_workshop_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_workshop_list(_args: argparse.Namespace) -> int:
-    rows = _store().list_workshops(kind="workshop")
+def _list(kind: str, none: str) -> int:
+    rows = _store().list_workshops(kind=kind)
     if not rows:
-        print("Der er ingen workshops.")
+        print(none)
+    width = max((len(w.code) for w in rows), default=6)
     for w in rows:
         status = "åben" if w.is_open else "lukket"
         department = f"  ({w.department})" if w.department else ""
         print(
-            f"{w.code}  {l10n.date_short(w.created_at)}  {status:6}  slettes {l10n.date_short(w.expires_at)}  "
-            f"{w.title}{department}"
+            f"{w.code:{width}}  {l10n.date_short(w.created_at)}  {status:6}  "
+            f"slettes {l10n.date_short(w.expires_at)}  {w.title}{department}"
         )
     return 0
+
+
+def cmd_workshop_list(_args: argparse.Namespace) -> int:
+    return _list("workshop", "Der er ingen workshops.")
 
 
 def cmd_workshop_close(args: argparse.Namespace) -> int:
@@ -263,15 +268,7 @@ def cmd_pilot_new(args: argparse.Namespace) -> int:
 
 
 def cmd_pilot_list(_args: argparse.Namespace) -> int:
-    rows = _store().list_workshops(kind="pilot")
-    if not rows:
-        print("Der er ingen piloter.")
-    for p in rows:
-        status = "åben" if p.is_open else "lukket"
-        print(
-            f"{p.code:16}  {l10n.date_short(p.created_at)}  {status:6}  slettes {l10n.date_short(p.expires_at)}  {p.title}"
-        )
-    return 0
+    return _list("pilot", "Der er ingen piloter.")
 
 
 def cmd_pilot_close(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from aiskole.testing import XSS_PAYLOADS
 from aiskole.widgets.canvas import CanvasView
 from aiskole.widgets.heatmap import HeatmapView
 from aiskole.widgets.quiz import QuizView
+from tests.test_canvas import scores as canvas_scores
 
 CODE = "K7QW2M"
 QUIZ = quiz.load_quiz()
@@ -286,17 +287,7 @@ def test_a_quiz_whose_questions_left_the_bank_still_shows_a_page():
 
 # --- the use-case canvas ------------------------------------------------------------------------------
 
-SCORES = {
-    "kvalitet": 4,
-    "faglig_tid": 3,
-    "klima": 1,
-    "strategi": 4,
-    "data": 2,
-    "jura": 3,
-    "teknik": 1,
-    "organisation": 2,
-    "leverandoer": 1,
-}
+SCORES = canvas_scores()
 GATES = {"forbudt": "nej", "bilag_iii": "nej", "art_6_3": "ja", "fuld_dpia": "nej", "offentlig_genai": "nej"}
 TEXTS = {
     "titel": "Svar på henvendelser",
