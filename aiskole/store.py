@@ -69,6 +69,8 @@ workshops = sa.Table(
 )
 #: The kinds of code submissions can be saved under.
 KINDS = ("workshop", "pilot")
+#: Open workshops and pilots at most (a runaway script, or a forgotten loop, cannot fill the database).
+MAX_OPEN = 200
 
 
 @dataclass(frozen=True)
@@ -632,6 +634,10 @@ class Store:
             "kind": kind,
         }
         wanted = normalise_workshop_code(code) if code else None
+        if self._open_count(created) >= MAX_OPEN:
+            raise ValueError(
+                f"Der er allerede {MAX_OPEN} åbne workshops og piloter. Luk dem, I er færdige med, og prøv igen."
+            )
         for _ in range(1 if wanted else 20):
             attempt = wanted or ws.new_code()
             values = {**row, "code": attempt, "display_token": secrets.token_urlsafe(32)}
