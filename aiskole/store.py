@@ -653,6 +653,13 @@ class Store:
             raise ValueError(f"Koden {wanted} er allerede i brug. Vælg en anden.")
         raise StoreError("Der kunne ikke laves en ny kode. Prøv igen.")
 
+    def _open_count(self, now: dt.datetime) -> int:
+        c = workshops.c
+        row = self._first(
+            sa.select(sa.func.count().label("n")).where(c.closed_at.is_(None), c.expires_at > now)
+        )
+        return int(row["n"]) if row else 0
+
     def create_pilot(
         self, title: str, *, retention_days: int = 90, code: str | None = None, **kw: Any
     ) -> Workshop:
