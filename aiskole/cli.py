@@ -25,6 +25,7 @@ from aiskole.content import copy_content
 from aiskole.errors import StoreError
 from aiskole.exports import export_format, export_workshop, find_code
 from aiskole.files import write_atomically
+from aiskole.network import lan_address
 from aiskole.resources import is_checkout, lessons_dir
 from aiskole.room.kernels import default_cap
 from aiskole.room.security import new_key
@@ -133,11 +134,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"aiskole starter demo-serveren på {url}  (stop med Ctrl+C)", flush=True)
     if not os.environ.get("AISKOLE_PUBLIC_URL"):
         if args.ip in ("0.0.0.0", "::", ""):
-            print(
-                "Bemærk: sæt AISKOLE_PUBLIC_URL til bærbarens adresse på netværket (fx http://192.168.1.20:"
-                f"{args.port}/), så linket og QR-koden virker på telefonerne.",
-                flush=True,
-            )
+            address = lan_address()
+            if address:
+                os.environ["AISKOLE_PUBLIC_URL"] = f"http://{address}:{args.port}/"
+                print(
+                    f"Telefonerne bruger bærbarens adresse på netværket: http://{address}:{args.port}/ "
+                    "(passer den ikke, så sæt AISKOLE_PUBLIC_URL).",
+                    flush=True,
+                )
+            else:
+                print(
+                    "Bemærk: sæt AISKOLE_PUBLIC_URL til bærbarens adresse på netværket (fx http://192.168.1.20:"
+                    f"{args.port}/), så linket og QR-koden virker på telefonerne.",
+                    flush=True,
+                )
         else:
             # The join links and QR codes (made in the presenter's kernel, which inherits this) use this server.
             os.environ["AISKOLE_PUBLIC_URL"] = url

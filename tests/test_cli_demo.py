@@ -37,10 +37,30 @@ def test_the_join_link_uses_the_port_the_room_runs_on(fake_serve, capsys, monkey
     assert os.environ["AISKOLE_PUBLIC_URL"] == "http://127.0.0.1:8877/"  # what the presenter's kernels read
 
 
-def test_a_room_on_all_interfaces_asks_for_the_laptops_address(fake_serve, capsys):
+def test_a_room_on_all_interfaces_asks_for_the_laptops_address(fake_serve, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "lan_address", lambda: None)
     assert cli.main(["demo", "--ip", "0.0.0.0", "--port", "8866"]) == 0
     out = capsys.readouterr().out
     assert "sæt AISKOLE_PUBLIC_URL til bærbarens adresse" in out
+
+
+def test_a_room_on_all_interfaces_uses_the_laptops_address_on_the_network(fake_serve, capsys, monkeypatch):
+    import os
+
+    monkeypatch.setattr(cli, "lan_address", lambda: "192.168.1.20")
+    assert cli.main(["demo", "--ip", "0.0.0.0", "--port", "8866"]) == 0
+    out = capsys.readouterr().out
+    assert "Deltagerne går ind på: http://192.168.1.20:8866/deltag" in out
+    assert os.environ["AISKOLE_PUBLIC_URL"] == "http://192.168.1.20:8866/"
+
+
+def test_the_lan_address_is_an_address_of_this_machine():
+    import ipaddress
+
+    from aiskole.network import lan_address
+
+    found = lan_address()
+    assert found is None or not ipaddress.ip_address(found).is_loopback
 
 
 def test_a_given_public_address_is_kept(fake_serve, capsys, monkeypatch):

@@ -151,7 +151,7 @@ IO = [
         PACKAGE / n
         for n in ("store.py", "datasets.py", "resources.py", "files.py", "exports.py", "settings.py")
     ),
-    *(PACKAGE / n for n in ("gzip_cache.py", "llm.py", "server.py", "content.py")),
+    *(PACKAGE / n for n in ("gzip_cache.py", "llm.py", "server.py", "content.py", "network.py")),
     PACKAGE / "room" / "kernels.py",
     *(PACKAGE / "site" / n for n in ("wheels.py", "serve.py")),
     PACKAGE / "jupyter_extension.py",
