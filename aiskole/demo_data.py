@@ -343,7 +343,7 @@ PILOT_FIELDS = {
     "nuvaerende_proces": "Ca. 12 minutter pr. henvendelse: læse, slå op, skrive svar.",
     "ai_loesning": "AI laver et udkast på kommunens godkendte platform. Medarbejderen retter og sender selv.",
     "data": "Henvendelsens tekst; kan indeholde almindelige personoplysninger.",
-    "jura": "Mini-DPIA: fuld DPIA påkrævet. Ikke højrisiko efter AI-forordningen.",
+    "jura": "Mini-DPIA: der skal laves en DPIA. Ikke højrisiko efter AI-forordningen.",
     "kpi": "Tid pr. henvendelse (minutter), svartid.",
     "risici": "Forkerte svar, personoplysninger i udkast, automation bias.",
     "historie": "Medarbejderne får mere tid til borgere, der ringer med svære sager.",

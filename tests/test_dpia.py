@@ -17,8 +17,13 @@ TABLE = [
     # 1. rules resting on art. 35(3) or Datatilsynet's list: "påkrævet"
     pytest.param((2,), False, "full", ["automatiske-afgoerelser"], True, id="Q2-alone-art35-3a"),
     pytest.param(
-        (4, 5), False, "full", ["foelsomme-data-i-stort-omfang", "to-kriterier"], True, id="Q4+Q5-art35-3b"
-    ),
+        (4, 5),
+        False,
+        "full",
+        ["meget-personlige-data-i-stort-omfang", "to-kriterier"],
+        False,
+        id="Q4+Q5-art9-or-highly-personal-not-told-apart",
+    ),  # fmt: skip
     pytest.param(
         (10, 5),
         False,
@@ -99,7 +104,8 @@ def test_every_rule_alone_is_enough_for_a_dpia():
     """Does every rule of step 2 fire on its own, with only the questions it needs answered yes?"""
     minimal = {
         "automatiske-afgoerelser": ((2,), False),
-        "foelsomme-data-i-stort-omfang": ((4, 5), False),
+        "foelsomme-data-i-stort-omfang": ((10, 5), False),
+        "meget-personlige-data-i-stort-omfang": ((4, 5), False),
         "overvaagning-offentligt-omraade": ((3, 5), True),
         "innovativ-teknologi": ((8, 1), False),
         "biometri-genetik": ((10, 9), False),
@@ -115,11 +121,12 @@ def independent_reading(a: dict[int, bool], public: bool, personal: bool) -> tup
     """Rule v2 of domain.md §00, written out again from the text: (verdict, "påkrævet")."""
     if not personal:
         return "none", False
-    art9 = a[4] or a[10]  # biometrics for identification and genetic data are art. 9 data (criterion 4)
+    # biometrics for identification and genetic data are art. 9 data (criterion 4); Q4 mixes art. 9/10 data with
+    # other highly personal data (§00, point 3), so only Q10 is certainly art. 9 data
     crit = {n for n in range(1, 10) if a[n]} | ({4} if a[10] else set())
     required = (
         a[2]  # art. 35(3)(a)
-        or (art9 and a[5])  # art. 35(3)(b)
+        or (a[10] and a[5])  # art. 35(3)(b)
         or (a[3] and a[5] and public)  # art. 35(3)(c)
         or (a[8] and len(crit - {8}) >= 1)  # Datatilsynet's list: innovative technology + another criterion
         or (a[10] and len(crit - {4}) >= 1)  # Datatilsynet's list: biometrics + another criterion
@@ -155,11 +162,14 @@ def test_reasons_carry_the_legal_basis_from_the_dataset():
 
 
 def test_notes_prior_consultation_and_ai_act_check():
-    """Is art. 36 mentioned for a DPIA, and the AI Act Annex III check when Q2 or Q9 is yes, with every area a
-    kommune meets and the amended date?"""
+    """Is art. 36 mentioned for a DPIA, and the AI Act Annex III check when people are assessed or decided about
+    (Q1, Q2 or Q9: education, employment, benefits and triage all assess people), with every area a kommune meets
+    and the amended date?"""
     full_q2 = dpia.screen(answers(2))
     assert [n.id for n in full_q2.notes] == ["forudgaaende-hoering", "ai-forordningen-hoejrisiko"]
     assert [n.id for n in dpia.screen(answers(9)).notes] == ["ai-forordningen-hoejrisiko"]
+    # scoring employees (Annex III point 4) asks no question about a decision on a citizen
+    assert "ai-forordningen-hoejrisiko" in [n.id for n in dpia.screen(answers(1, 7)).notes]
     full_other = dpia.screen(answers(6, 7))
     assert [n.id for n in full_other.notes] == ["forudgaaende-hoering"]
     assert dpia.screen(answers(6)).notes == ()

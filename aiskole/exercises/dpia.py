@@ -6,8 +6,9 @@ The decision rule is domain.md §8.1 as corrected on 2026-12-01 (§00, "rule v2"
    is "none" whatever the ten say (GDPR art. 35 applies only to processing of personal data).
 1. The criteria are WP248's nine (Q1-Q9); Q10 (biometric data for unique identification, genetic data) is art. 9
    data and counts as criterion 4 too.
-2. A DPIA is to be made ("full") if any rule fires: Q2 (art. 35(3)(a)); art. 9/10 data (Q4 or Q10) and Q5
-   (art. 35(3)(b)); Q3 and Q5 and a publicly accessible area (art. 35(3)(c)); Q8 and another criterion
+2. A DPIA is to be made ("full") if any rule fires: Q2 (art. 35(3)(a)); Q10 and Q5 (art. 9 data in large scale,
+   art. 35(3)(b)); Q4 and Q5 (art. 9/10 data -- then 35(3)(b) -- or other highly personal data -- then WP248's
+   criteria 4 and 5: the screening cannot tell, so it says both and "skal som udgangspunkt laves"); Q3 and Q5 and a publicly accessible area (art. 35(3)(c)); Q8 and another criterion
    (Datatilsynet's list); Q10 and another criterion than 4 (Datatilsynet's list); Q1 and Q5 (the draft list);
    two or more criteria (WP248's rule of thumb).
 3. Otherwise exactly one criterion -> grey zone; none -> no DPIA.
@@ -45,7 +46,7 @@ from aiskole.exercises.base import (
 from aiskole.workshop import WorkshopState
 
 QUESTIONS = tuple(range(1, 11))
-#: Q1-Q9 are WP248 criteria; Q10 only amplifies (Datatilsynet's list).
+#: Q1-Q9 are WP248 criteria; Q10 (biometrics, genetics) is art. 9 data: criterion 4, and on Datatilsynet's list.
 CRITERIA = tuple(range(1, 10))
 VERDICTS = ("full", "grey", "none")
 
@@ -233,8 +234,10 @@ def fired_rules(answers: Mapping[int, bool], *, public_area: bool = False) -> tu
     rules: list[str] = []
     if a[2]:
         rules.append("automatiske-afgoerelser")
-    if (a[4] or a[10]) and a[5]:
-        rules.append("foelsomme-data-i-stort-omfang")
+    if a[10] and a[5]:
+        rules.append("foelsomme-data-i-stort-omfang")  # certainly art. 9 data: art. 35(3)(b)
+    elif a[4] and a[5]:
+        rules.append("meget-personlige-data-i-stort-omfang")  # art. 9/10 data or highly personal: it depends
     if a[3] and a[5] and public_area:
         rules.append("overvaagning-offentligt-omraade")
     if a[8] and [n for n in criteria if n != 8]:
@@ -320,7 +323,7 @@ def _notes(
 ) -> tuple[Note, ...]:
     when = {
         "full": verdict == "full",
-        "decision": personal_data and (answers[2] or answers[9]),
+        "decision": personal_data and (answers[1] or answers[2] or answers[9]),
         "no-personal-data": not personal_data,
     }
     return tuple(

@@ -38,7 +38,7 @@ RECOMMENDATION_RULES: tuple[tuple[str, str, str], ...] = (
     (
         "fuld-dpia",
         "juster",
-        "Mini-DPIA'en kræver en fuld konsekvensanalyse (DPIA). Den skal være lavet, og "
+        "Mini-DPIA'en siger, at der skal laves en konsekvensanalyse (DPIA). Den skal være lavet, og "
         "databeskyttelsesrådgiveren hørt, før løsningen går i drift – rapporten kan ikke se, om det er sket.",
     ),
     (

@@ -28,6 +28,8 @@ def open_app(watched, server) -> float:
 
 def answer_all(page, yes: set[int]) -> None:
     questions = page.locator(".aiskole-question").filter(has=page.get_by_role("radio"))
+    # the gateway first: with personal data the ten questions appear
+    page.locator(".aiskole-question", has_text="Først:").get_by_role("radio", name="Ja").check()
     # the follow-up on question 3 is hidden unless question 3 is answered yes
     for number in range(1, 11):
         box = page.locator(".aiskole-question", has_text=re.compile(rf"^{number}\. "))
@@ -77,6 +79,7 @@ def test_unanswered_questions_are_named_in_danish_and_kept(voila_sqlite, open_pa
     watched = open_page(PHONE)
     page = watched.page
     open_app(watched, voila_sqlite)
+    page.locator(".aiskole-question", has_text="Først:").get_by_role("radio", name="Ja").check()
     box1 = page.locator(".aiskole-question", has_text=re.compile(r"^1\. "))
     box1.get_by_role("radio", name="Ja").check()
     page.get_by_role("button", name="Gem").click()
@@ -87,17 +90,21 @@ def test_unanswered_questions_are_named_in_danish_and_kept(voila_sqlite, open_pa
 
 
 def test_landing_page_lists_every_app_in_danish(voila_sqlite, open_page):
-    """Does the landing page show each app of the registry, in order, with its one-line Danish description?"""
+    """Does the landing page show each app of the registry, in order, with its one-line Danish description, and
+    the facilitator's apps under their own heading (requests from this machine are the facilitator's)?"""
     from aiskole.apps import APPS
 
     watched = open_page(PHONE)
     page = watched.page
     page.goto(voila_sqlite.url)
-    expect(page.get_by_role("heading", name="aiskole – øvelser")).to_be_visible()
+    expect(page.get_by_role("heading", name="aiskole – øvelser og lektioner")).to_be_visible()
     expect(page.get_by_role("heading", name="Til oplægsholderen")).to_be_visible()
+    everyone = [a for a in APPS if not a.facilitator_only]
+    facilitator = [a for a in APPS if a.facilitator_only]
+    expect(page.locator("ul.facilitator a")).to_have_count(len(facilitator))
     links = page.locator("ul.apps a")
-    expect(links).to_have_count(len(APPS))
-    for i, app in enumerate(APPS):
+    expect(links).to_have_count(len(everyone))
+    for i, app in enumerate(everyone):
         expect(links.nth(i)).to_contain_text(app.title)
         expect(links.nth(i)).to_contain_text(app.description)
         assert links.nth(i).get_attribute("href").endswith("voila/render/" + app.notebook)
@@ -115,6 +122,9 @@ def test_keyboard_only(voila_sqlite, open_page):
     watched = open_page(LAPTOP)
     page = watched.page
     open_app(watched, voila_sqlite)
+    gateway = page.locator(".aiskole-question", has_text="Først:")
+    gateway.get_by_role("radio", name="Ja").focus()
+    page.keyboard.press("Space")
     for number in range(1, 11):
         box = page.locator(".aiskole-question", has_text=re.compile(rf"^{number}\. "))
         box.get_by_role("radio", name="Nej").focus()
