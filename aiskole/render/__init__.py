@@ -28,6 +28,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # the templates ship with the package and do not change while a process runs: no stat() per render
+        # (a room page is rendered for every phone; bench/room.py found the check in its profile)
+        auto_reload=False,
     )
     env.filters.update(
         number=l10n.number,
