@@ -516,6 +516,9 @@ class Crowd:
     def cell(self) -> str:
         return f"p50 {secs(pct(self.times, 0.5))}, p95 {secs(pct(self.times, 0.95))}, {self.failures} failed"
 
+    def cpu_cell(self) -> str:
+        return f"{secs(self.server_cpu / self.n)} (server and its kernels, CPU time)"
+
     def line(self) -> str:
         text = f"{dist(self.times)}; failures {self.failures}/{self.n}"
         if self.failures:
@@ -527,6 +530,7 @@ class Crowd:
 class Latency:
     presenter: list[float] = field(default_factory=list)
     display: list[float] = field(default_factory=list)
+    display_missed: int = 0
     send: list[float] = field(default_factory=list)
     missed: int = 0
     connected: int = 0
@@ -730,6 +734,13 @@ class DisplayWatch:
     def reached(self, n: int) -> float | None:
         return next((t for c, t in self.seen if c >= n), None)
 
+    async def wait(self, n: int, timeout: float) -> float | None:
+        """The wall clock when the display's count reached ``n`` (``None`` if not within ``timeout``)."""
+        deadline = time.perf_counter() + timeout
+        while (seen := self.reached(n)) is None and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        return seen
+
     def close(self) -> None:
         if self.task is not None:
             self.task.cancel()
@@ -759,9 +770,10 @@ async def answers(room: Room, page, ps: list, plan: Plan, display: DisplayWatch 
         except Exception:  # noqa: BLE001 - a missed update is counted
             lat.missed += 1
         if display is not None:
-            await asyncio.sleep(0.05)
-            seen = display.reached(target)
-            if seen is not None:
+            seen = await display.wait(target, 5.0)
+            if seen is None:
+                lat.display_missed += 1
+            else:
                 lat.display.append(seen - sent)
         await asyncio.sleep(rng.uniform(0.3, 1.2))
     rest = live[n:]
@@ -983,7 +995,9 @@ async def answer_step(room: Room, plan: Plan, fig: Figures, ps: list, page) -> N
         f"missed {lat.missed}"
     )
     if lat.display:
-        say(f"{tag}   answer sent -> count on the display link's live channel: {dist(lat.display)}")
+        say(
+            f"{tag}   answer sent -> count on the display link's live channel: {dist(lat.display)}; missed {lat.display_missed}"
+        )
     how = " (websocket messages written; the kernel stores it)" if room.old else ' (POST -> {"ok": true})'
     say(f"{tag}   sending one answer: {dist(lat.send)}{how}")
     if lat.burst_n:
@@ -1100,6 +1114,11 @@ def rows_joins(new: Figures, old: Figures | None, plan: Plan) -> list[tuple[str,
             f"<= 50 ms: {verdict(pct(ns, 0.5) <= 0.05)}",
         )
     )
+    fresh = [j.seconds for j in new.single_fresh if j.ok]
+    if fresh:
+        rows.append(
+            ("1 phone, live channel on its own connection", secs(pct(fresh, 0.5)), "(diagnostic)", "")
+        )
     for i, n in enumerate(plan.crowds):
         c = new.crowds.get(n)
         text = c.cell() if c else "–"
@@ -1120,6 +1139,19 @@ def rows_joins(new: Figures, old: Figures | None, plan: Plan) -> list[tuple[str,
     if old is not None and plan.old_crowd not in plan.crowds and plan.old_crowd in old.crowds:
         rows.append(
             (f"{plan.old_crowd} phones at once", "(see above)", old.crowds[plan.old_crowd].cell(), "")
+        )
+    shared = plan.old_crowd if old is not None and plan.old_crowd in new.crowds else plan.crowds[0]
+    if shared in new.crowds:
+        rows.append(
+            (
+                f"server CPU per phone, {shared} at once",
+                *both(
+                    new.crowds[shared].cpu_cell(),
+                    old,
+                    lambda o: o.crowds[shared].cpu_cell() if shared in o.crowds else "–",
+                ),
+                "",
+            )
         )
     nj = [j for j in new.single if j.ok]
     nb = statistics.median(j.received for j in nj) if nj else float("nan")
