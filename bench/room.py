@@ -517,7 +517,7 @@ class Crowd:
         return f"p50 {secs(pct(self.times, 0.5))}, p95 {secs(pct(self.times, 0.95))}, {self.failures} failed"
 
     def cpu_cell(self) -> str:
-        return f"{secs(self.server_cpu / self.n)} (server and its kernels, CPU time)"
+        return f"{secs(self.server_cpu / self.n)} CPU (server and its kernels)"
 
     def line(self) -> str:
         text = f"{dist(self.times)}; failures {self.failures}/{self.n}"
@@ -1140,7 +1140,7 @@ def rows_joins(new: Figures, old: Figures | None, plan: Plan) -> list[tuple[str,
         rows.append(
             (f"{plan.old_crowd} phones at once", "(see above)", old.crowds[plan.old_crowd].cell(), "")
         )
-    shared = plan.old_crowd if old is not None and plan.old_crowd in new.crowds else plan.crowds[0]
+    shared = plan.old_crowd if plan.old_crowd in new.crowds else plan.crowds[0]
     if shared in new.crowds:
         rows.append(
             (
@@ -1148,7 +1148,7 @@ def rows_joins(new: Figures, old: Figures | None, plan: Plan) -> list[tuple[str,
                 *both(
                     new.crowds[shared].cpu_cell(),
                     old,
-                    lambda o: o.crowds[shared].cpu_cell() if shared in o.crowds else "–",
+                    lambda o: "; ".join(f"{c.cpu_cell()}, {n} at once" for n, c in o.crowds.items()) or "–",
                 ),
                 "",
             )
