@@ -22,10 +22,10 @@ Per room, in this order:
 
     .venv/bin/python bench/room.py [--quick] [--runs 5] [--answers 30] [--no-old]
 
-``--quick`` is a 1-2 minute smoke run with small crowds (the output says which). The full run takes about
-10-15 minutes on 2 cores. Traffic goes to 127.0.0.1 only; every loop is bounded in count and time; every
-server, kernel and browser it starts is stopped at the end, also on errors and Ctrl+C. The load generator runs
-on the same 2 cores as the server: the output says how much CPU each used.
+``--quick`` is a 2-3 minute smoke run with small crowds (the output says which). The full run takes about
+8-10 minutes on 2 cores (more when the machine is busy). Traffic goes to 127.0.0.1 only; every loop is
+bounded in count and time; every server, kernel and browser it starts is stopped at the end, also on errors
+and Ctrl+C. The load generator runs on the same 2 cores as the server: the output says how much CPU each used.
 """
 
 from __future__ import annotations
@@ -1148,7 +1148,13 @@ def rows_joins(new: Figures, old: Figures | None, plan: Plan) -> list[tuple[str,
                 *both(
                     new.crowds[shared].cpu_cell(),
                     old,
-                    lambda o: "; ".join(f"{c.cpu_cell()}, {n} at once" for n, c in o.crowds.items()) or "–",
+                    lambda o: (
+                        "; ".join(
+                            f"{c.cpu_cell()}, {n} at once, with the refill it starts"
+                            for n, c in o.crowds.items()
+                        )
+                        or "–"
+                    ),
                 ),
                 "",
             )
