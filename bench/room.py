@@ -1123,7 +1123,7 @@ def rows_joins(new: Figures, old: Figures | None, plan: Plan) -> list[tuple[str,
         c = new.crowds.get(n)
         text = c.cell() if c else "–"
         if old is None:
-            otext = "ikke målt (--no-old)"
+            otext = "ikke målt (--no-old: today's room not started)"
         elif n in old.crowds:
             otext = old.crowds[n].cell()
         elif plan.quick:
