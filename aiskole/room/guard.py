@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import logging
 from typing import Any
 
 from jupyter_server.utils import ensure_async
@@ -24,6 +25,8 @@ from jupyter_server.utils import ensure_async
 from aiskole.render import Markup
 from aiskole.room import pages, security
 from aiskole.room.kernels import Owner
+
+log = logging.getLogger(__name__)
 
 #: The owner of the page being rendered, read by the kernel manager when Voilà starts its kernel.
 CURRENT_OWNER: contextvars.ContextVar[Owner | None] = contextvars.ContextVar("aiskole_owner", default=None)
@@ -53,6 +56,9 @@ class _Guarded:
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.finish("Adressen er ikke tilladt for denne server.")
             return
+        if not security.is_canonical_path(self.request.path):
+            self.refuse(404, pages.message_page("Siden findes ikke", "Adressen er skrevet forkert."))
+            return
         if not self.allowed():
             return
         result = super().prepare()
@@ -71,6 +77,10 @@ class _Guarded:
         self.finish(
             str(pages.message_page("Noget gik galt", "Prøv igen om lidt.", links=(("/", "Til forsiden"),)))
         )
+
+    def log_exception(self, typ, value, tb) -> None:
+        # Tornado's own line names the client's address and the whole URL (a workshop code); ours neither.
+        security.log_handler_exception(log, type(self).__name__, typ, value, tb)
 
 
 class _KernelGuarded(_Guarded):
@@ -114,7 +124,10 @@ def render_guard(base: type) -> type:
             self._owner = Owner(self._ensure_browser(), self._client(), facilitator)
             running = set(self.kernel_manager.list_kernel_ids())
             room.kernels.forget_missing(running)
-            if not room.kernels.may_start(self._owner):
+            # Checked and taken at once, before anything can wait: a burst of requests that all passed the
+            # check before one of them took its place would start more kernels than the cap.
+            self._reservation = room.kernels.try_reserve(self._owner)
+            if self._reservation is None:
                 text = (
                     "Der er mange, der bruger øvelserne lige nu, så der er ikke plads til én mere. "
                     "Prøv igen om lidt – siden er ikke væk."
@@ -129,6 +142,14 @@ def render_guard(base: type) -> type:
                 return False
             return True
 
+        def on_finish(self) -> None:
+            self._release()
+            super().on_finish()
+
+        def _release(self) -> None:
+            reservation, self._reservation = getattr(self, "_reservation", None), None
+            self.room().kernels.release(reservation)
+
         def _client(self) -> str:
             return security.client_address(self.request.remote_ip, self.request.headers, self.room().settings)
 
@@ -136,18 +157,23 @@ def render_guard(base: type) -> type:
             value = self.browser_id()
             if value is None:
                 value = security.new_browser_id()
-                self.set_cookie(security.BROWSER_COOKIE, value, httponly=True, samesite="Lax", path="/")
+                self.set_cookie(
+                    security.BROWSER_COOKIE,
+                    value,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=security.is_https(self.request, self.room().settings),
+                    path="/",
+                )
             return value
 
         async def get(self, path=None):
-            kernels = self.room().kernels
-            kernels.reserve(self._owner)
             token = CURRENT_OWNER.set(self._owner)
             try:
                 await super().get(path)
             finally:
                 CURRENT_OWNER.reset(token)
-                kernels.release(self._owner)
+                self._release()
 
     RenderGuard.__name__ = f"Guarded{base.__name__}"
     return RenderGuard
