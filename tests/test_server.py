@@ -100,6 +100,7 @@ def test_only_the_handlers_the_room_needs_are_kept_and_each_is_wrapped():
     assert kept[3][2] == {"paths": []}  # the handler's arguments are passed on
     kernel_handlers = [s[1] for s in kept if "kernel" in s[0] or "shutdown" in s[0]]
     assert all(issubclass(h, guard._KernelGuarded) for h in kernel_handlers)
+    assert issubclass(kept[2][1], guard._TemplateStaticGuarded)
 
 
 def test_every_kernel_is_owned_by_the_page_that_started_it_and_gets_no_secret():

@@ -95,6 +95,18 @@ class _KernelGuarded(_Guarded):
         return False
 
 
+class _TemplateStaticGuarded(_Guarded):
+    """Voilà's template files are ``<template>/static/<file>``; anything else is not one (Voilà would fail on
+    it with an assertion, a 500)."""
+
+    def allowed(self) -> bool:
+        parts = (self.path_args[0] if self.path_args else "").split("/")
+        if len(parts) >= 3 and parts[0] and parts[1] == "static" and parts[2]:
+            return True
+        self.refuse(404, pages.message_page("Siden findes ikke", "Adressen er skrevet forkert."))
+        return False
+
+
 def render_guard(base: type) -> type:
     """Voilà's render handler with the room's rules (see the module docstring)."""
 
@@ -218,6 +230,8 @@ def guard_handlers(handlers: list[tuple]) -> list[tuple]:
             kept.append((pattern, render_guard(cls), *rest))
         elif cls.__name__ in KERNEL:
             kept.append((pattern, _guarded(cls, _KernelGuarded), *rest))
+        elif cls.__name__ == "TemplateStaticFileHandler":
+            kept.append((pattern, _guarded(cls, _TemplateStaticGuarded), *rest))
         elif cls.__name__ in STATIC or names & set(STATIC):
             kept.append((pattern, _guarded(cls, _Guarded), *rest))
     return kept

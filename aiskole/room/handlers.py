@@ -156,6 +156,11 @@ class RoomHandler(tornado.web.RequestHandler):
             status_code, "Noget gik galt"
         )
         text = "Prøv igen om lidt. Bliver det ved, så sig det til oplægsholderen."
+        error = (kwargs.get("exc_info") or (None, None, None))[1]
+        if isinstance(error, StoreError):  # the database is away for a moment: say so, and that it passes
+            self.set_status(503)
+            self.set_header("Retry-After", "5")
+            heading, text = "Databasen svarer ikke lige nu", str(error)
         if self.wants_json:
             self.set_header("Content-Type", "application/json; charset=utf-8")
             self.finish(json.dumps({"ok": False, "message": f"{heading}. {text}"}, ensure_ascii=False))

@@ -37,9 +37,10 @@ def seed(server: VoilaServer, title: str = "Frokostdemo", *, active="poll", reve
         store.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def participant_server(tmp_path_factory):
-    """A server that takes every client, 127.0.0.1 included, for a participant on another machine."""
+    """A server that takes every client, 127.0.0.1 included, for a participant on another machine (shared by
+    the modules here: each test makes workshops of its own)."""
     tmp = tmp_path_factory.mktemp("room")
     server = start_voila(
         tmp,

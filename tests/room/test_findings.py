@@ -134,6 +134,8 @@ def test_a_participants_app_kernel_is_its_own(server):
         "/voila/render/Afstemning.ipynb",
         "/voila/render/afstemning.ipynb/",
         "/voila/templates/aiskole/static/../../../../../../etc/passwd",
+        "/voila/templates/aiskole",
+        "/voila/templates/aiskole/notstatic/x.css",
         "/voila/static/..%2f..%2f..%2fetc%2fpasswd",
         "/voila/files/afstemning.ipynb",
         "/voila/tree",
