@@ -14,6 +14,7 @@ import argparse
 import os
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,12 +23,15 @@ import segno
 from aiskole import __version__, l10n
 from aiskole.content import copy_content
 from aiskole.errors import StoreError
-from aiskole.exports import export_format, export_workshop
+from aiskole.exports import export_format, export_workshop, find_code
 from aiskole.files import write_atomically
+from aiskole.network import lan_address
 from aiskole.resources import is_checkout, lessons_dir
+from aiskole.room.kernels import default_cap
+from aiskole.room.security import new_key
 from aiskole.settings import get_settings
 from aiskole.store import Store, Workshop, open_store
-from aiskole.workshop import join_path, join_url, normalise_code
+from aiskole.workshop import display_url, join_url, normalise_code
 
 #: Where `aiskole content` (and `aiskole lab` from an installed kit) puts the learner's copy of lessons and apps.
 DEFAULT_CONTENT_DIR = "~/aiskole"
@@ -98,14 +102,19 @@ def _store() -> Store:
 
 
 def _workshop(store: Store, code: str) -> Workshop:
+    """A live workshop by its 6-character code."""
     try:
         code = normalise_code(code)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     found = store.get_workshop(code)
-    if found is None:
+    if found is None or found.is_pilot:
         raise CommandError(f"Der findes ingen workshop med koden {code}.")
     return found
+
+
+def _what(found: Workshop) -> str:
+    return "pilot" if found.is_pilot else "workshop"
 
 
 # --- commands -------------------------------------------------------------------------------------------
@@ -120,40 +129,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise CommandError(str(exc)) from None
     if purged:
-        print(f"Slettede {len(purged)} workshop(s), hvis opbevaringsperiode var udløbet: {', '.join(purged)}")
+        print(f"Slettede {len(purged)} workshop(s) og pilot(er), hvis opbevaringsperiode var udløbet.")
     url = f"http://{args.ip}:{args.port}/"
     print(f"aiskole starter demo-serveren på {url}  (stop med Ctrl+C)", flush=True)
     if not os.environ.get("AISKOLE_PUBLIC_URL"):
         if args.ip in ("0.0.0.0", "::", ""):
-            print(
-                "Bemærk: sæt AISKOLE_PUBLIC_URL til bærbarens adresse på netværket (fx http://192.168.1.20:"
-                f"{args.port}/), så linket og QR-koden virker på telefonerne.",
-                flush=True,
-            )
+            address = lan_address()
+            if address:
+                os.environ["AISKOLE_PUBLIC_URL"] = f"http://{address}:{args.port}/"
+                print(
+                    f"Telefonerne bruger bærbarens adresse på netværket: http://{address}:{args.port}/ "
+                    "(passer den ikke, så sæt AISKOLE_PUBLIC_URL).",
+                    flush=True,
+                )
+            else:
+                print(
+                    "Bemærk: sæt AISKOLE_PUBLIC_URL til bærbarens adresse på netværket (fx http://192.168.1.20:"
+                    f"{args.port}/), så linket og QR-koden virker på telefonerne.",
+                    flush=True,
+                )
         else:
-            # The join links and QR codes (made in the server's kernels, which inherit this) use this server.
+            # The join links and QR codes (made in the presenter's kernel, which inherits this) use this server.
             os.environ["AISKOLE_PUBLIC_URL"] = url
     public_url = os.environ.get("AISKOLE_PUBLIC_URL") or settings.public_url
-    if args.participants:
-        # measured by bench/room.py: ~29 s for 40 participants on a 2-core laptop
-        seconds = max(5, round(args.participants * 0.75))
-        print(
-            f"Forvarmer {args.participants} kerner til deltagerne – det tager op til ca. {seconds} sekunder …"
-        )
+    settings = get_settings()
+    key = settings.facilitator_key or new_key()
+    cap = args.max_kernels or settings.max_kernels or default_cap()
 
     def ready() -> None:
         print(f"Rummet er klar. Forside: {url}", flush=True)
+        print(f"Deltagerne går ind på: {join_url(public_url)}  (koden vises på skærmen)", flush=True)
+        print(f"Oplægsholdernøgle: {key}", flush=True)
         print(
-            f"Deltagerne går ind på: {public_url.rstrip('/')}/{join_path()}  (koden vises på skærmen)",
+            "  På denne computer er du oplægsholder uden nøgle. Fra en anden computer: åbn "
+            f"{public_url.rstrip('/')}/oplaegsholder?noegle={key}",
             flush=True,
         )
+        print(f"Højst {cap} kerner til apps og lektioner ad gangen (--max-kernels).", flush=True)
 
     serve(
         port=args.port,
         ip=args.ip,
-        pool_size=args.pool_size,
         open_browser=args.open,
-        participants=args.participants,
+        settings=settings,
+        key=key,
+        max_kernels=cap,
         on_ready=ready,
     )
     return 0
@@ -197,30 +217,39 @@ def cmd_workshop_new(args: argparse.Namespace) -> int:
     created = store.create_workshop(
         args.title, retention_days=args.retention_days or settings.retention_days, department=args.department
     )
-    url = join_url(args.base_url or settings.public_url, created.code)
+    base = args.base_url or settings.public_url
+    url = join_url(base, created.code)
     print(f"Workshop oprettet: {created.title}")
     if created.department:
         print(f"Afdeling: {created.department}")
     print(f"Kode:  {created.code}")
     print(f"Link:  {url}")
+    print(
+        f"Skærm: {display_url(base, created.display_token)}  (til projektoren; del den ikke med deltagerne)"
+    )
     print(f"Data slettes automatisk efter {l10n.date_short(created.expires_at)}.")
     if not args.no_qr:
         segno.make(url, error="m").terminal(compact=True)
     return 0
 
 
-def cmd_workshop_list(_args: argparse.Namespace) -> int:
-    rows = _store().list_workshops()
+def _list(kind: str, none: str) -> int:
+    rows = _store().list_workshops(kind=kind)
     if not rows:
-        print("Der er ingen workshops.")
+        print(none)
+    width = max((len(w.code) for w in rows), default=6)
     for w in rows:
         status = "åben" if w.is_open else "lukket"
         department = f"  ({w.department})" if w.department else ""
         print(
-            f"{w.code}  {l10n.date_short(w.created_at)}  {status:6}  slettes {l10n.date_short(w.expires_at)}  "
-            f"{w.title}{department}"
+            f"{w.code:{width}}  {l10n.date_short(w.created_at)}  {status:6}  "
+            f"slettes {l10n.date_short(w.expires_at)}  {w.title}{department}"
         )
     return 0
+
+
+def cmd_workshop_list(_args: argparse.Namespace) -> int:
+    return _list("workshop", "Der er ingen workshops.")
 
 
 def cmd_workshop_close(args: argparse.Namespace) -> int:
@@ -231,22 +260,53 @@ def cmd_workshop_close(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pilot_new(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    created = _store().create_pilot(
+        args.title,
+        code=args.code,
+        retention_days=args.retention_days or settings.retention_days,
+        department=args.department,
+    )
+    print(f"Pilot oprettet: {created.title}")
+    print(
+        f"Kode:  {created.code}  (skriv den i feltet «Kode» i use-case-canvas, risikokort, mini-DPIA og gevinst)"
+    )
+    print(f"Rapport: aiskole report pilot --workshop {created.code} --out rapporter")
+    print(f"Data slettes automatisk efter {l10n.date_short(created.expires_at)}.")
+    return 0
+
+
+def cmd_pilot_list(_args: argparse.Namespace) -> int:
+    return _list("pilot", "Der er ingen piloter.")
+
+
+def cmd_pilot_close(args: argparse.Namespace) -> int:
+    store = _store()
+    found = find_code(store, args.code)
+    if not found.is_pilot:
+        raise CommandError(f"{found.code} er en workshop, ikke en pilot: brug 'aiskole workshop close'.")
+    store.close_workshop(found.code)
+    print(f"Pilot {found.code} er lukket. Der kan ikke gemmes flere svar under koden.")
+    return 0
+
+
 def cmd_data_export(args: argparse.Namespace) -> int:
     store = _store()
-    found = _workshop(store, args.workshop)
     fmt = export_format(args.format, Path(args.out))
-    text, count = export_workshop(store, found, fmt)
+    found, text, count = export_workshop(store, args.workshop, fmt)
     write_atomically(Path(args.out), text)
-    print(f"Eksporterede {count} svar fra workshop {found.code} til {args.out}.")
+    print(f"Eksporterede {count} svar fra {_what(found)} {found.code} til {args.out}.")
     return 0
 
 
 def cmd_data_delete(args: argparse.Namespace) -> int:
     store = _store()
-    found = _workshop(store, args.workshop)
+    found = find_code(store, args.workshop)
     count = len(store.list_submissions(workshop_code=found.code))
+    what = _what(found)
     if not args.yes:
-        print(f"Du er ved at slette workshop {found.code} ({found.title}) og alle {count} svar for altid.")
+        print(f"Du er ved at slette {what} {found.code} ({found.title}) og alle {count} svar for altid.")
         try:
             typed = input("Skriv koden igen for at bekræfte: ")
         except EOFError:
@@ -254,14 +314,14 @@ def cmd_data_delete(args: argparse.Namespace) -> int:
         if typed.strip().upper() != found.code:
             raise CommandError("Koden passede ikke. Intet er slettet.")
     gone = store.delete_workshop_data(found.code)
-    print(f"Slettet: workshop {found.code} og {gone} svar.")
+    print(f"Slettet: {what} {found.code} og {gone} svar.")
     return 0
 
 
 def cmd_data_purge(_args: argparse.Namespace) -> int:
     codes = _store().purge_expired()
     listed = f" ({', '.join(codes)})" if codes else ""
-    print(f"Slettede {len(codes)} workshop(s), hvis opbevaringsperiode var udløbet.{listed}")
+    print(f"Slettede {len(codes)} workshop(s) og pilot(er), hvis opbevaringsperiode var udløbet.{listed}")
     return 0
 
 
@@ -292,6 +352,48 @@ def cmd_report_dpia(args: argparse.Namespace) -> int:
 
     result = dpia_report(args.submission, Path(args.out), database_url=args.database_url)
     print(f"Notatet er skrevet til {args.out} (vurdering: {result['verdict']}).")
+    return 0
+
+
+def cmd_site_build(args: argparse.Namespace) -> int:
+    try:  # the [site] extra (jupyterlite, nbconvert, nbclient): ~3.0 s to import, and optional
+        from aiskole.site.builder import build_site, site_size
+        from aiskole.site.wheels import SiteBuildError
+    except ImportError as exc:
+        raise CommandError(
+            f"Den statiske side kræver ekstra pakker ({exc.name}): pip install -e '.[site]'"
+        ) from None
+    try:
+        result = build_site(
+            Path(args.out),
+            cache=Path(args.cache) if args.cache else None,
+            server_url=args.server_url,
+            progress=lambda line: print(line, flush=True),
+        )
+    except SiteBuildError as exc:
+        raise CommandError(str(exc)) from None
+    raw, packed = site_size(result.out)
+    print(
+        f"Siden er bygget i {result.out} på {result.seconds:.0f} s: {raw / 1e6:.0f} MB "
+        f"({packed / 1e6:.0f} MB komprimeret), {len(result.static)} øvelser i browseren og "
+        f"{len(result.lessons)} lektioner."
+    )
+    print(f"Prøv den på denne maskine: aiskole site serve {args.out}")
+    return 0
+
+
+def cmd_site_serve(args: argparse.Namespace) -> int:
+    from aiskole.site.serve import start  # http.server and friends: ~0.2 s, only for this command
+
+    if not (Path(args.dir) / "index.html").is_file():
+        raise CommandError(f"{args.dir} er ikke en bygget side (byg den med: aiskole site build {args.dir}).")
+    server = start(Path(args.dir), port=args.port)
+    print(f"Den statiske side kører på {server.url}  (stop med Ctrl+C)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
     return 0
 
 
@@ -352,14 +454,11 @@ def _demo_parsers(sub) -> None:
         help="adresse (standard 127.0.0.1; 0.0.0.0 for hele netværket)",
     )
     demo.add_argument(
-        "--pool-size", type=int, default=1, metavar="ANTAL", help="forvarmede kerner pr. app (standard 1)"
-    )
-    demo.add_argument(
-        "--participants",
+        "--max-kernels",
         type=int,
-        default=0,
+        default=None,
         metavar="ANTAL",
-        help="antal deltagere i rummet: så mange kerner forvarmes",
+        help="højst så mange kerner til apps og lektioner ad gangen (standard: efter hukommelsen)",
     )
     demo.add_argument("--open", action="store_true", help="åbn browseren")
     demo.set_defaults(func=cmd_demo)
@@ -404,18 +503,37 @@ def _workshop_parsers(sub) -> None:
     close.set_defaults(func=cmd_workshop_close)
 
 
+def _pilot_parsers(sub) -> None:
+    pilot = sub.add_parser(
+        "pilot", help="piloter: en kode, der samler et pilotteams øvelser til pilotrapporten"
+    )
+    psub = _subparsers(pilot, "action")
+    new = psub.add_parser("new", help="opret en pilot og få dens kode")
+    new.add_argument("title", metavar="TITEL", help='titel, fx "Byggesagsbehandling med AI"')
+    new.add_argument("--code", default=None, metavar="KODE", help="egen kode, 3-16 tegn, fx TEK-24")
+    new.add_argument(
+        "--retention-days", type=int, default=None, metavar="DAGE", help="dage før data slettes (standard 90)"
+    )
+    new.add_argument("--department", default=None, metavar="AFDELING", help="afdelingen, piloten hører til")
+    new.set_defaults(func=cmd_pilot_new)
+    psub.add_parser("list", help="vis alle piloter").set_defaults(func=cmd_pilot_list)
+    close = psub.add_parser("close", help="luk en pilot")
+    close.add_argument("code", metavar="KODE", help="pilotens kode")
+    close.set_defaults(func=cmd_pilot_close)
+
+
 def _data_parsers(sub) -> None:
     data = sub.add_parser("data", help="eksport og sletning af data")
     dsub = _subparsers(data, "action")
-    export = dsub.add_parser("export", help="eksportér en workshops svar som CSV eller JSON")
-    export.add_argument("--workshop", required=True, metavar="KODE", help="workshoppens kode")
+    export = dsub.add_parser("export", help="eksportér en workshops eller pilots svar som CSV eller JSON")
+    export.add_argument("--workshop", required=True, metavar="KODE", help="workshoppens eller pilotens kode")
     export.add_argument("--out", required=True, metavar="FIL", help="filen, der skal skrives")
     export.add_argument(
         "--format", choices=["csv", "json"], default=None, help="csv eller json (standard: filens endelse)"
     )
     export.set_defaults(func=cmd_data_export)
-    delete = dsub.add_parser("delete", help="slet en workshop og alle dens svar")
-    delete.add_argument("--workshop", required=True, metavar="KODE", help="workshoppens kode")
+    delete = dsub.add_parser("delete", help="slet en workshop eller pilot og alle dens svar")
+    delete.add_argument("--workshop", required=True, metavar="KODE", help="workshoppens eller pilotens kode")
     delete.add_argument("--yes", action="store_true", help="spring bekræftelsen over")
     delete.set_defaults(func=cmd_data_delete)
     demo_data = dsub.add_parser("demo", help="lav syntetiske demodata, så alle rapporter kan prøves")
@@ -423,7 +541,7 @@ def _data_parsers(sub) -> None:
         "--seed", type=int, default=42, metavar="TAL", help="startværdi for tilfældige tal (standard 42)"
     )
     demo_data.set_defaults(func=cmd_data_demo)
-    dsub.add_parser("purge", help="slet workshops, hvis opbevaringsperiode er udløbet").set_defaults(
+    dsub.add_parser("purge", help="slet alt, hvis opbevaringsperiode er udløbet").set_defaults(
         func=cmd_data_purge
     )
     db = sub.add_parser("db", help="databasen")
@@ -483,6 +601,32 @@ def _report_parsers(sub) -> None:
     _batch_options(cohort)
 
 
+def _site_parsers(sub) -> None:
+    site = sub.add_parser("site", help="den statiske side til selvstudium (JupyterLite, ingen server)")
+    site_sub = _subparsers(site, "action")
+    build = site_sub.add_parser("build", help="byg siden: lektionerne og øvelserne, der kører i browseren")
+    build.add_argument(
+        "out", metavar="MAPPE", help="mappen, siden skrives i (en tidligere aiskole-side dér erstattes)"
+    )
+    build.add_argument(
+        "--server-url",
+        default=None,
+        metavar="URL",
+        help="kittets server, som siden linker til for workshops og rapporter (standard AISKOLE_PUBLIC_URL)",
+    )
+    build.add_argument(
+        "--cache",
+        default=None,
+        metavar="MAPPE",
+        help="mappe til hentede pakker (standard ~/.cache/aiskole/site)",
+    )
+    build.set_defaults(func=cmd_site_build)
+    serve = site_sub.add_parser("serve", help="vis en bygget side på denne maskine (127.0.0.1)")
+    serve.add_argument("dir", metavar="MAPPE", help="mappen med den byggede side")
+    serve.add_argument("--port", type=int, default=8000, metavar="PORT", help="port (standard 8000)")
+    serve.set_defaults(func=cmd_site_serve)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = DanishParser(prog="aiskole", description="aiskole – læringskit for kommunernes AI-champions.")
     parser.add_argument(
@@ -491,8 +635,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = _subparsers(parser, "command")
     _demo_parsers(sub)
     _workshop_parsers(sub)
+    _pilot_parsers(sub)
     _data_parsers(sub)
     _report_parsers(sub)
+    _site_parsers(sub)
     return parser
 
 

@@ -69,6 +69,8 @@ workshops = sa.Table(
 )
 #: The kinds of code submissions can be saved under.
 KINDS = ("workshop", "pilot")
+#: Open workshops and pilots at most (a runaway script, or a forgotten loop, cannot fill the database).
+MAX_OPEN = 200
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class SubmissionValue(NamedTuple):
     """One field of a stored submission's answers or result, with what identifies and orders the row.
 
     Returned by :meth:`Store.list_submission_values`; has the ``id``, ``participant`` and ``created_at`` that
-    :func:`aiskole.workshop.latest_per_participant` needs.
+    :func:`aiskole.exercises.base.latest_per_participant` needs.
     """
 
     id: int
@@ -334,7 +336,9 @@ class Store:
     ) -> int:
         """Store many ``(model, created_at, participant)`` in one workshop, ``batch`` rows per transaction.
 
-        For benchmarks and demo data: no idempotency keys. Returns the number of rows stored.
+        For benchmarks and demo data: no idempotency keys, no check of the code. A participant's answers to the
+        same exercise all stay, and only the latest counts (as with :meth:`add_submission`). Returns the number
+        of rows stored.
         """
         code = normalise_workshop_code(workshop_code)
         values = []
@@ -350,12 +354,19 @@ class Store:
                     "created_at": _utc(created_at),
                     "participant": participant,
                     "client_key": None,
+                    "superseded_at": None,
                 }
             )
+        _mark_superseded_in(values)
         try:
             for offset in range(0, len(values), batch):
+                chunk = values[offset : offset + batch]
                 with self.engine.begin() as connection:
-                    connection.execute(submissions.insert(), values[offset : offset + batch])
+                    for row in {
+                        (r["exercise"], r["participant"]): r for r in chunk if r["participant"]
+                    }.values():
+                        self._supersede(connection, row)  # answers stored before this call
+                    connection.execute(submissions.insert(), chunk)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self._unreachable()) from exc
         return len(values)
@@ -451,14 +462,17 @@ class Store:
             raise StoreError(self._unreachable()) from exc
 
     def list_submissions(
-        self, *, exercise: str | None = None, workshop_code: str | None = None
+        self, *, exercise: str | None = None, workshop_code: str | None = None, without_code: bool = False
     ) -> list[Submission]:
-        """Submissions in id order, optionally for one exercise and/or workshop."""
+        """Submissions in id order, optionally for one exercise and/or workshop, or only those saved without
+        a code (``without_code``: the standalone apps' own)."""
         query = sa.select(submissions).order_by(submissions.c.id)
         if exercise:
             query = query.where(submissions.c.exercise == exercise)
         if workshop_code:
             query = query.where(submissions.c.workshop_code == normalise_workshop_code(workshop_code))
+        elif without_code:
+            query = query.where(submissions.c.workshop_code.is_(None))
         try:
             with self.engine.connect() as connection:
                 return [_to_submission(r) for r in connection.execute(query).mappings()]
@@ -620,6 +634,10 @@ class Store:
             "kind": kind,
         }
         wanted = normalise_workshop_code(code) if code else None
+        if self._open_count(created) >= MAX_OPEN:
+            raise ValueError(
+                f"Der er allerede {MAX_OPEN} åbne workshops og piloter. Luk dem, I er færdige med, og prøv igen."
+            )
         for _ in range(1 if wanted else 20):
             attempt = wanted or ws.new_code()
             values = {**row, "code": attempt, "display_token": secrets.token_urlsafe(32)}
@@ -634,6 +652,13 @@ class Store:
         if wanted:
             raise ValueError(f"Koden {wanted} er allerede i brug. Vælg en anden.")
         raise StoreError("Der kunne ikke laves en ny kode. Prøv igen.")
+
+    def _open_count(self, now: dt.datetime) -> int:
+        c = workshops.c
+        row = self._first(
+            sa.select(sa.func.count().label("n")).where(c.closed_at.is_(None), c.expires_at > now)
+        )
+        return int(row["n"]) if row else 0
 
     def create_pilot(
         self, title: str, *, retention_days: int = 90, code: str | None = None, **kw: Any
@@ -770,6 +795,18 @@ _CODES_PER_QUERY = 500
 
 _REVISION = re.compile(r"^revision(?:\s*:[^=\n]*)?\s*=\s*['\"]([^'\"]+)['\"]\s*$", re.M)
 _DOWN_REVISION = re.compile(r"^down_revision(?:\s*:[^=\n]*)?\s*=\s*(.+?)\s*$", re.M)
+
+
+def _mark_superseded_in(values: list[dict[str, Any]]) -> None:
+    """Within rows about to be stored: every answer but each participant's latest per exercise stops counting."""
+    latest: dict[tuple, dict[str, Any]] = {}
+    for row in sorted(values, key=lambda r: r["created_at"]):
+        if not row["participant"]:
+            continue
+        key = (row["workshop_code"], row["exercise"], row["participant"])
+        if key in latest:
+            latest[key]["superseded_at"] = row["created_at"]
+        latest[key] = row
 
 
 @functools.lru_cache(maxsize=1)

@@ -140,19 +140,3 @@ class WorkshopState:
             revealed=bool(data.get("revealed", False)),
             approved_words=tuple(data.get("approved_words", ())),
         )
-
-
-def latest_per_participant(submissions: list) -> list:
-    """Keep each participant's latest answer (a participant may answer again to change it).
-
-    Submissions without a participant token count individually.
-    """
-    latest: dict[str, object] = {}
-    anonymous = []
-    for s in sorted(submissions, key=lambda s: (s.created_at, s.id)):
-        token = getattr(s, "participant", None)
-        if token:
-            latest[token] = s
-        else:
-            anonymous.append(s)
-    return sorted([*latest.values(), *anonymous], key=lambda s: s.id)

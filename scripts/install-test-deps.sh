@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need, when they are missing: Chromium (browser tests and PDF),
 # PostgreSQL (the tests start their own throwaway server from its binaries), nginx (the reverse-proxy
-# configuration in deploy/nginx is tested for real) and Node.js with npm (for JupyterHub's configurable-http-proxy,
-# which tests/hub/hubserver.py installs from npm into .cache/npm of this checkout, never globally).
+# configuration in deploy/nginx is tested for real) and Node.js with npm (JupyterHub's configurable-http-proxy,
+# which tests/hub/hubserver.py installs from npm into .cache/npm of this checkout, never globally; the static
+# site's build fetches the npm package pyodide with `npm pack` into its own cache folder).
 set -euo pipefail
 
 need=()

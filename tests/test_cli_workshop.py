@@ -33,7 +33,8 @@ def workshop_with_answers(tmp_path):
     proc = run(tmp_path, "workshop", "new", "Frokostdemo, Teknik og Miljø", "--no-qr")
     assert proc.returncode == 0, proc.stderr
     code = re.search(r"Kode:\s+([A-Z0-9]{6})", proc.stdout).group(1)
-    assert f"http://10.0.0.5:8866/voila/render/deltag.ipynb?kode={code}" in proc.stdout
+    assert f"http://10.0.0.5:8866/deltag/{code}" in proc.stdout
+    assert re.search(r"Skærm: http://10\.0\.0\.5:8866/skaerm/[A-Za-z0-9_-]{40,}", proc.stdout)
     store = Store(f"sqlite:///{tmp_path / 'aiskole.sqlite3'}")
     for i, value in enumerate([5, 4, 2]):
         BoundStore(store, workshop_code=code, participant=f"p{i}").add_submission(
@@ -86,7 +87,7 @@ def test_delete_needs_the_code_typed_again(tmp_path, workshop_with_answers):
 @pytest.mark.parametrize("action", [["data", "export", "--out", "x.csv"], ["data", "delete", "--yes"]])
 def test_unknown_workshop(tmp_path, action):
     proc = run(tmp_path, *action[:2], "--workshop", "ACDEFG", *action[2:])
-    assert proc.returncode == 2 and "Der findes ingen workshop med koden ACDEFG" in proc.stderr
+    assert proc.returncode == 2 and "Der findes ingen workshop eller pilot med koden ACDEFG" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -112,3 +113,40 @@ def test_file_names_spell_danish_letters_out(name, slug):
     from aiskole.reports.batch import slug as _slug
 
     assert _slug(name) == slug
+
+
+def test_a_pilot_is_created_exported_and_erased_like_a_workshop(tmp_path):
+    """Before issue 12 a pilot's label (PILOT-BS) could be reported but neither exported nor erased."""
+    proc = run(tmp_path, "pilot", "new", "Byggesag med AI", "--code", "tek-24")
+    assert proc.returncode == 0, proc.stderr
+    assert "Kode:  TEK-24" in proc.stdout
+    store = Store(f"sqlite:///{tmp_path / 'aiskole.sqlite3'}")
+    from aiskole.exercises.dpia import DpiaSubmission, screen
+
+    store.save(DpiaSubmission.of(screen({n: n == 2 for n in range(1, 11)})), workshop_code="TEK-24")
+    store.dispose()
+    assert "TEK-24" in run(tmp_path, "pilot", "list").stdout
+    assert "TEK-24" not in run(tmp_path, "workshop", "list").stdout
+    out = tmp_path / "pilot.json"
+    proc = run(tmp_path, "data", "export", "--workshop", "TEK-24", "--out", str(out))
+    assert proc.returncode == 0 and "Eksporterede 1 svar fra pilot TEK-24" in proc.stdout, proc.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["workshop"]["kind"] == "pilot"
+    proc = run(tmp_path, "data", "delete", "--workshop", "tek-24", "--yes")
+    assert proc.returncode == 0 and "Slettet: pilot TEK-24 og 1 svar." in proc.stdout
+    assert "Der er ingen piloter." in run(tmp_path, "pilot", "list").stdout
+
+
+def test_an_expired_workshop_is_not_exported(tmp_path):
+    """Retention is applied before every export, not only when a purge happens to run."""
+    import datetime as dt
+
+    store = Store(f"sqlite:///{tmp_path / 'aiskole.sqlite3'}")
+    store.migrate()
+    old = store.create_workshop(
+        "Gammel", retention_days=1, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    )
+    store.add_submission("poll", {"answer": 3}, {}, workshop_code=old.code)
+    store.dispose()
+    proc = run(tmp_path, "data", "export", "--workshop", old.code, "--out", str(tmp_path / "x.csv"))
+    assert proc.returncode == 2 and "opbevaringsperiode er udløbet" in proc.stderr
+    assert not (tmp_path / "x.csv").exists()

@@ -139,6 +139,7 @@ def test_workshop_poll_before_is_first_and_after_is_last(fresh):
     """Three answers from one participant: the first is "før", the last "efter"; the middle one is ignored."""
     url, store = fresh
     base = dt.datetime(2026, 9, 1, 8, tzinfo=dt.UTC)
+    store.create_pilot("Test", code="TST-1", now=base, retention_days=365)
     for minutes, value in ((0, 1), (30, 5), (60, 3)):
         store.add_submission(
             "poll",
@@ -482,6 +483,9 @@ def save_pilot(
 ):
     """Save the four pilot parts in the forms the widgets store (built with the pure modules)."""
     from aiskole.exercises import canvas
+
+    if store.get_workshop(code) is None:
+        store.create_pilot("Testpilot", code=code)
 
     if "canvas" in parts:
         fields = {

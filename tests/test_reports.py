@@ -22,6 +22,7 @@ def stored(tmp_path, monkeypatch):
     store = Store(f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}")
     store.migrate()
     answers = {n: n in (2, 8) for n in range(1, 11)}
+    store.create_pilot("Test", code="TEK-1")
     sid = store.save(DpiaSubmission.of(screen(answers)), workshop_code="TEK-1")
     store.dispose()
     return sid

@@ -192,3 +192,15 @@ def test_migration_0004_makes_pilots_of_old_labels_and_counts_the_latest_answer(
             NOW - dt.timedelta(hours=2)
         ]
     store.dispose()
+
+
+def test_open_workshops_are_bounded(store, monkeypatch):
+    """Finding of issue 12: workshops could be created without limit (20 in 3 s)."""
+    import aiskole.store
+
+    monkeypatch.setattr(aiskole.store, "MAX_OPEN", 3)
+    made = [store.create_workshop(f"W{i}") for i in range(3)]
+    with pytest.raises(ValueError, match="allerede 3 åbne"):
+        store.create_pilot("For mange")
+    store.close_workshop(made[0].code)
+    assert store.create_workshop("Nu er der plads").is_open

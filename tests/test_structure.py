@@ -54,7 +54,9 @@ def html_in_strings(path: Path) -> list[str]:
 
 
 #: The harness's XSS payloads are test data, not page fragments.
-HTML_ALLOWED = {PACKAGE / "testing.py"}
+#: The browser harness (test pages), and the static site's lesson pages, which strip nbconvert's "¶" anchor links
+#: with a regular expression (it matches HTML, it builds none).
+HTML_ALLOWED = {PACKAGE / "testing.py", PACKAGE / "site" / "lessons.py"}
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if p not in HTML_ALLOWED], ids=_relative)
@@ -134,12 +136,14 @@ DOMAIN = [
     ),
     *(PACKAGE / "reports" / n for n in ("model.py", "workshop.py", "cohort.py", "pilot.py", "literacy.py")),
     PACKAGE / "reports" / "dpia_note.py",
+    PACKAGE / "room" / "security.py",
 ]
 #: Rendering: templates, charts and views; no database or web-server libraries.
 RENDERING = [
     *sorted((PACKAGE / "render").glob("*.py")),
     PACKAGE / "reports" / "render.py",
     PACKAGE / "lesson.py",
+    PACKAGE / "room" / "pages.py",
 ]
 #: I/O: storage, files, processes, the network; no rendering libraries.
 IO = [
@@ -147,7 +151,9 @@ IO = [
         PACKAGE / n
         for n in ("store.py", "datasets.py", "resources.py", "files.py", "exports.py", "settings.py")
     ),
-    *(PACKAGE / n for n in ("preheat.py", "gzip_cache.py", "llm.py", "server.py", "content.py")),
+    *(PACKAGE / n for n in ("gzip_cache.py", "llm.py", "server.py", "content.py", "network.py")),
+    PACKAGE / "room" / "kernels.py",
+    *(PACKAGE / "site" / n for n in ("wheels.py", "serve.py")),
     PACKAGE / "jupyter_extension.py",
     *(PACKAGE / "reports" / n for n in ("runner.py", "pdf.py", "store.py", "batch.py")),
 ]
@@ -233,6 +239,17 @@ def test_every_module_has_a_role_or_is_an_adapter():
         PACKAGE / n for n in ("apps.py", "testing.py", "demo_data.py", "projects.py", "quiz_index.py")
     }
     adapters |= {PACKAGE / "reports" / "__init__.py", PACKAGE / "render" / "__init__.py"}
+    # the static site's build script (files in, pages out), its exercise list, lesson pages (nbconvert) and the
+    # code that runs inside Pyodide
+    adapters |= {
+        PACKAGE / "site" / n
+        for n in ("__init__.py", "builder.py", "exercises.py", "lessons.py", "browser.py")
+    }
+    # the room's request handlers and the glue between store, rules and pages (thin, like the views)
+    adapters |= {
+        PACKAGE / "room" / n
+        for n in ("__init__.py", "handlers.py", "guard.py", "context.py", "hub.py", "service.py")
+    }
     unassigned = [_relative(p) for p in MODULES if p not in {*DOMAIN, *RENDERING, *IO, *adapters}]
     assert unassigned == []
 
@@ -252,6 +269,16 @@ def test_every_exercise_has_its_module_view_app_and_templates():
             assert callable(unit.aggregate)
             assert (PACKAGE / "templates" / "exercises" / e.name / "live.html.j2").exists()
     assert {a.notebook for a in APPS} >= {e.app for e in exercises.EXERCISES}
+
+
+def test_every_live_exercise_can_be_answered_from_a_phone():
+    """The room's participant pages are built from the unit (issue 12): its form parser and its templates."""
+    for e in exercises.LIVE:
+        unit = e.unit
+        for name in ("load_content", "from_form", "form_values", "participant_result"):
+            assert callable(getattr(unit, name, None)), f"{e.name}.{name}"
+        for template in ("participant_form.html.j2", "participant_done.html.j2"):
+            assert (PACKAGE / "templates" / "exercises" / e.name / template).exists(), f"{e.name}/{template}"
 
 
 def test_no_other_list_of_exercises_is_left():

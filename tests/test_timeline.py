@@ -19,6 +19,7 @@ import yaml
 
 from aiskole.datasets import DatasetError, load_timelines
 from aiskole.lesson import timeline, timeline_html
+from tests.test_lessons_content import _strings
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -197,17 +198,6 @@ RULES = [
 ]
 #: A sentence that tells the history may name the original dates.
 HISTORY = re.compile(r"oprindelig|før Digital Omnibus|Sådan var det før", re.IGNORECASE)
-
-
-def _strings(node):
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
 
 
 def kit_texts() -> list[tuple[str, str]]:

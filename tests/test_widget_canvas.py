@@ -12,18 +12,9 @@ from aiskole.resources import stylesheet
 from aiskole.store import Store, StoreError
 from aiskole.widgets.canvas import CanvasView
 from tests.browser.conftest import XSS_PAYLOADS
+from tests.test_canvas import scores as canvas_scores
 
-SCORES = {
-    "kvalitet": 4,
-    "faglig_tid": 3,
-    "klima": 1,
-    "strategi": 4,
-    "data": 2,
-    "jura": 3,
-    "teknik": 1,
-    "organisation": 2,
-    "leverandoer": 1,
-}
+SCORES = canvas_scores()
 NO = {"forbudt": False, "bilag_iii": False, "fuld_dpia": False, "offentlig_genai": False}
 FIELDS = {
     "titel": "Svar på henvendelser",
@@ -50,6 +41,7 @@ def test_save_stores_the_canvas_and_shows_the_quadrant(any_url):
     """Does "Gem" store exactly the fields, scores and result shown, on SQLite and PostgreSQL?"""
     view, store = make_view(any_url)
     fill(view)
+    store.create_pilot("Test", code="canvas-1")
     view.workshop_code.value = "canvas-1"
     assert "Placering: Quick wins" in view.result.value
     assert "Gevinst: 3,55" in view.result.value and "Kompleksitet: 2,05" in view.result.value

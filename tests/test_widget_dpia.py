@@ -24,6 +24,7 @@ def test_save_stores_the_row_and_shows_the_verdict(any_url):
     """Does "Gem" store exactly the answers and verdict shown, on SQLite and PostgreSQL?"""
     view, store = make_view(any_url)
     fill(view, 6, 8)
+    store.create_pilot("Test", code="frokost-1")
     view.workshop_code.value = "frokost-1"
     assert "DPIA påkrævet" in view.result.value
     view.save_button.click()

@@ -45,6 +45,7 @@ def test_save_stores_the_heatmap_shown(any_url):
     add(view, "Bias i forslag til ydelser", "etik", 3, 2, owner="Teamleder", mitigation="Test for grupper")
     add(view, "Chatbot uden skærmlæser", "tilgaengelighed", 2, 2)
     add(view, "Låst til én leverandør", "drift", 1, 1)
+    store.create_pilot("Test", code="frokost-1")
     view.workshop_code.value = "frokost-1"
     assert "RØD 6" in view.table.value and "GUL 4" in view.table.value
     assert "Jeres risici (3)" in view.list_heading.value
@@ -79,6 +80,7 @@ def test_a_red_risk_without_owner_is_refused_and_nothing_is_lost(store):
     add(view, "Persondata i offentlig chatbot", "data", 3, 3, mitigation="Kun godkendt løsning")
     assert "Husk: en rød risiko skal have en ejer og et tiltag" in view.form_status.value
     assert "Mangler en ejer" in view.risk_list.children[0].children[0].value
+    store.create_pilot("Test", code="TEK-24")
     view.workshop_code.value = "TEK-24"
     view.save_button.click()
     assert 'role="alert"' in view.status.value

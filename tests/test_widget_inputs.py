@@ -20,10 +20,9 @@ from aiskole.store import Store
 from aiskole.widgets.canvas import CanvasView
 from aiskole.widgets.dpia import DpiaView
 from aiskole.widgets.heatmap import HeatmapView
-from aiskole.widgets.join import JoinView
 from aiskole.widgets.kpi import KpiView
 from aiskole.widgets.poll import PollView
-from aiskole.widgets.presenter import InfoScreenView, PresenterView
+from aiskole.widgets.presenter import PresenterView
 from aiskole.widgets.prompt import PromptLabView
 from aiskole.widgets.quiz import QuizView
 from aiskole.widgets.storybank import StorybankView
@@ -35,14 +34,12 @@ VIEWS = [
     CanvasView,
     DpiaView,
     HeatmapView,
-    JoinView,
     KpiView,
     PollView,
     PromptLabView,
     QuizView,
     StorybankView,
     pytest.param(lambda factory: PresenterView(factory, live_refresh=False), id="PresenterView"),
-    pytest.param(lambda factory: InfoScreenView(factory, live_refresh=False), id="InfoScreenView"),
 ]
 
 

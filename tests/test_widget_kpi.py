@@ -49,6 +49,7 @@ def test_save_stores_the_numbers_and_result_shown(any_url):
     view.kpi_fields["baseline"].value = "72"
     view.kpi_fields["target"].value = "48"
     view.kpi_fields["measured"].value = "60"
+    store.create_pilot("Test", code="gevinst-1")
     view.workshop_code.value = "gevinst-1"
     likely_hours = (12 - 7.5) * 1200 * 0.70 / 60 - 0
     assert "<td>63</td>" in view.result.value

@@ -44,11 +44,13 @@ def test_send_stores_an_anonymous_answer_and_shows_the_results(any_url):
     assert all(r.workshop_code is None for r in rows)
     assert view.saved_id == rows[-1].id
     html = view.output.value
-    assert "<h3>Resultater (alle afstemninger)</h3>" in html
+    assert "<h3>Resultater (svar uden workshopkode)</h3>" in html
     assert "<strong>3 svar</strong> · gennemsnit 3,3 på en skala fra 1 til 5" in html  # (4 + 2 + 4) / 3
     assert '<th scope="row">4 – Ret tryg</th><td>2</td><td>67\u00a0%</td>' in html
     assert '<th scope="row">2 – Lidt usikker</th><td>1</td><td>33\u00a0%</td>' in html
-    assert "<li>nysgerrig (2)</li><li>spændt (1)</li>" in html
+    # only the visitor's own word: an app never shows another visitor's free text (issue 12)
+    assert '<h4>Dit ord</h4><ul class="aiskole-words"><li>nysgerrig</li></ul>' in html
+    assert "spændt" not in html
     [alt] = re.findall(r'<img class="aiskole-chart" src="data:image/png;base64,[^"]+" alt="([^"]+)"', html)
     assert "Utryg 0, Lidt usikker 1, Neutral 0, Ret tryg 2, Tryg og motiveret 0. I alt 3 svar." in alt
     # one answer per visit
@@ -58,16 +60,46 @@ def test_send_stores_an_anonymous_answer_and_shows_the_results(any_url):
 
 def test_results_are_per_workshop_when_a_code_is_given(any_url):
     store = make_store(any_url)
+    store.create_pilot("Hold A", code="HOLD-A")
+    store.create_pilot("Hold B", code="HOLD-B")
     vote(store, 5, code="hold-a")
     vote(store, 1, code="HOLD-B")
     view = vote(store, 3, code="Hold-A")
     assert "Resultater (workshop HOLD-A)" in view.output.value
     assert view.results.n == 2 and view.results.counts[5] == 1 and view.results.counts[1] == 0
     assert {r.workshop_code for r in store.list_submissions(exercise="poll")} == {"HOLD-A", "HOLD-B"}
-    everyone = PollView(store_factory=lambda: store)
-    everyone.show_button.click()
-    assert everyone.results.n == 3
+    standalone = PollView(store_factory=lambda: store)
+    standalone.show_button.click()
+    assert standalone.results.n == 0  # answers in workshops are not the standalone app's to show
     store.dispose()
+
+
+def test_the_standalone_results_never_show_other_visitors_or_workshops_words(store):
+    """Finding of issue 12: "Vis resultater" showed every poll word in the database, moderated or not."""
+    room = store.create_workshop("Frokostdemo")
+    from aiskole.exercises.poll import make_vote
+
+    store.save(make_vote(2, "hemmeligt-ord"), workshop_code=room.code, participant="p1")
+    vote(store, 4, "andens-ord")
+    mine = vote(store, 5, "mit-ord")
+    html = mine.output.value
+    assert "mit-ord" in html
+    assert "hemmeligt-ord" not in html and "andens-ord" not in html
+    assert mine.results.n == 2  # the two answers without a code; the workshop's is not counted
+
+
+def test_sending_again_from_the_same_view_counts_once(store):
+    """Finding of issue 12: rows saved without a participant token counted once per press of "Gem"."""
+    from aiskole.exercises.base import latest_per_participant
+
+    view = PollView(store_factory=lambda: store, in_workshop=True)
+    view.answer.value = 2
+    view.send_button.click()
+    view.answer.value = 5
+    view.send_button.click()
+    rows = store.list_submissions(exercise="poll")
+    assert len(rows) == 2 and len(latest_per_participant(rows)) == 1
+    assert rows[0].participant == rows[1].participant is not None
 
 
 def test_only_poll_submissions_are_counted(store):
@@ -85,7 +117,7 @@ def test_show_results_refreshes(store):
     vote(store, 5)
     view.show_button.click()
     assert view.results.n == 1
-    assert "Ingen har skrevet et ord endnu." in view.output.value
+    assert "Dit ord" not in view.output.value
 
 
 @pytest.mark.parametrize(

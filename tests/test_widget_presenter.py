@@ -1,4 +1,4 @@
-"""The presenter's screen and the info screen driven headless against a real store (SQLite and PostgreSQL)."""
+"""The presenter's screen driven headless against a real store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import dataclasses
 import re
 import uuid
 
-import pytest
-
-from aiskole.exercises import dpia
+from aiskole.exercises.base import latest_per_participant
 from aiskole.settings import Settings, get_settings
 from aiskole.store import BoundStore, Store, StoreError
-from aiskole.widgets.presenter import BACK_ONLINE, InfoScreenView, PresenterView
-from aiskole.workshop import WorkshopState, latest_per_participant
+from aiskole.widgets.presenter import BACK_ONLINE, PresenterView
+from aiskole.workshop import WorkshopState
 
 XSS = "<script>window.__xss=1</script>"
 
@@ -55,7 +53,9 @@ def test_create_show_join_code_and_put_the_poll_in_play(any_url):
     assert f"Workshoppen er oprettet. Koden er {code}." in view.status.value
     join = view.join.value
     assert f'<p class="aiskole-join-code" aria-label="Koden er {" ".join(code)}">{code}</p>' in join
-    assert f"http://10.0.0.5:8866/voila/render/deltag.ipynb?kode={code}" in join
+    assert f"http://10.0.0.5:8866/deltag/{code}" in join
+    token = store.get_workshop(code).display_token
+    assert f'href="http://10.0.0.5:8866/skaerm/{token}"' in join  # the read-only display link
     assert "<svg" in join and "Frokostdemo &lt;b&gt;Teknik&lt;/b&gt;" in view.heading.value
     assert "Ingen øvelse er i spil lige nu." in view.results.value
 
@@ -223,89 +223,22 @@ def test_the_live_loop_updates_by_itself_survives_errors_and_stops_when_closed(s
     asyncio.run(scenario())
 
 
-# --- the info screen ---------------------------------------------------------------------------------------
+# --- pilots ----------------------------------------------------------------------------------------------
 
 
-def test_info_screen_rotates_through_the_exercises_with_answers(any_url):
+def test_create_a_pilot_with_its_own_code_and_list_it(any_url):
     store = make_store(any_url)
-    code = store.create_workshop("Infoskærm-test").code
-    store.set_workshop_state(code, WorkshopState(active="poll", approved_words=("nysgerrig",)).to_dict())
-    vote(participant(store, code), 4, "nysgerrig")
-    vote(participant(store, code), 2, "hemmeligt")
-    # a screening the typed DPIA model can read: questions 6 and 8 answered yes give "DPIA skal laves"
-    screening = dpia.screen({n: n in (6, 8) for n in range(1, 11)})
-    participant(store, code).save(dpia.DpiaSubmission.of(screening))
-
-    view = InfoScreenView(store_factory=lambda: store, live_refresh=False)
-    view.code_input.value = code.lower()
-    view.show_button.click()
-    assert view.current == "poll" and view.form.layout.display == "none"
-    html = view.screen.value
-    assert "Infoskærm-test" in html and "nysgerrig" in html and "hemmeligt" not in html
-    assert "skjult" not in html  # always the revealed results
-    assert "Kick-off-afstemning · 1 af 2" in html  # the exercise's title from the registry
-
-    view.advance()
-    view.refresh()
-    assert view.current == "dpia" and "DPIA skal laves" in view.screen.value
-    view.advance()
-    view.refresh()
-    assert view.current == "poll"
-    assert view.refresh() is False  # nothing new, no rotation asked for
+    view = presenter(store)
+    view.pilot_title.value = "Byggesag <b>AI</b>"
+    view.pilot_code.value = " tek-24 "
+    view.pilot_button.click()
+    pilot = store.get_workshop("TEK-24")
+    assert pilot is not None and pilot.is_pilot, view.status.value
+    assert "Piloten er oprettet med koden TEK-24" in view.status.value
+    assert "Byggesag &lt;b&gt;AI&lt;/b&gt;" in view.pilots.value and "<b>AI" not in view.pilots.value
+    assert [code for _, code in view.choose.options] == [""]  # pilots are not live workshops
+    view.pilot_title.value = "Igen"
+    view.pilot_code.value = "TEK-24"
+    view.pilot_button.click()
+    assert "allerede i brug" in view.status.value
     store.dispose()
-
-
-def test_info_screen_escapes_the_workshop_title(store):
-    code = store.create_workshop(XSS).code
-    vote(participant(store, code), 4)
-    view = InfoScreenView(store_factory=lambda: store, live_refresh=False, code=code)
-    assert view.current == "poll"
-    assert "<script" not in view.screen.value
-    assert '<p class="aiskole-info-head">&lt;script&gt;window.__xss=1&lt;/script&gt;</p>' in view.screen.value
-
-
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("", "Skriv koden"),
-        ("ab", "Koden skal være 6 tegn"),
-        ("KKKKKK", "Der findes ingen workshop med koden KKKKKK"),
-    ],
-)
-def test_info_screen_explains_a_wrong_code(store, typed, message):
-    view = InfoScreenView(store_factory=lambda: store, live_refresh=False)
-    view.code_input.value = typed
-    view.show_button.click()
-    assert message in view.status.value and view.code is None
-
-
-def test_info_screen_without_answers(store):
-    code = store.create_workshop("Tom").code
-    view = InfoScreenView(store_factory=lambda: store, live_refresh=False)
-    view.code_input.value = code
-    view.show_button.click()
-    assert "Der er ingen svar i workshoppen endnu." in view.screen.value
-
-
-def test_info_screen_starts_by_itself_from_the_code_in_its_link(store):
-    """An unattended screen opens infoskaerm.ipynb?kode=…: does it start showing without anyone typing?"""
-    workshop = store.create_workshop("Infoskærm i kantinen")
-    screen = InfoScreenView(store_factory=lambda: store, live_refresh=False, code=workshop.code.lower())
-    assert screen.code == workshop.code
-    assert screen.form.layout.display == "none"
-
-
-def test_info_screen_enter_uses_the_code_that_arrives_after_it(store):
-    """Enter reaches the kernel before the typed code: the screen shows the typed workshop, once."""
-    workshop = store.create_workshop("Kantinen")
-    view = InfoScreenView(store_factory=lambda: store, live_refresh=False)
-    view.code_input._handle_custom_msg({"event": "submit"}, [])  # Enter, the field still empty
-    assert view.code is None and view.status.value == ""
-    view.code_input.value = workshop.code  # then the text
-    assert view.code == workshop.code and view.form.layout.display == "none"
-    shown = view.screen.value
-    view.show_button.click()  # a click after leaving the field changes nothing
-    assert view.code == workshop.code and view.screen.value == shown
-    view.stop()  # "Skift workshop", then the same code again shows it again
-    view.show_button.click()
-    assert view.code == workshop.code and view.form.layout.display == "none"

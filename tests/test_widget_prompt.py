@@ -45,6 +45,7 @@ def test_save_stores_task_rubric_and_counts_but_never_the_prompt(any_url):
     view, store = make_view(any_url)
     view.task.value = "brev"
     view.prompt.value = SECRET_PROMPT
+    store.create_pilot("Test", code="frokost-1")
     view.workshop_code.value = "frokost-1"
     view.save_button.click()
     assert "Gemt som nr." in view.status.value

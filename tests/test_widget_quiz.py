@@ -46,6 +46,7 @@ def test_play_the_law_quiz_and_save_the_score(any_url):
     score = sum(expected.values())
     assert len(expected) == sum(q.topic == "jura" for q in CONTENT.questions)
     assert f"{score} af {len(expected)} rigtige" in view.summary.value
+    store.create_pilot("Test", code="quiz-1")
     view.workshop_code.value = "quiz-1"
     view.save_button.click()
     assert "Dit resultat er gemt som nr." in view.status.value

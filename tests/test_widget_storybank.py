@@ -214,6 +214,7 @@ def test_on_the_shared_demo_server_participants_only_see_and_change_their_own_qu
 
 
 def test_stories_collected_at_a_workshop_carry_its_code(store):
+    store.create_pilot("Teknik", code="TEK-24")
     view = StorybankView(store_factory=lambda: store, workshop_code="tek-24")
     view.quote.value = "Vi bruger AI til referater."
     view.role.value = "Teamleder"

@@ -7,6 +7,7 @@ template itself, whatever the view does. The views' own tests drive the same tem
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace as NS
 
 import pytest
@@ -105,8 +106,6 @@ CASES = {
         "exercises/heatmap/risk.html.j2",
         dict(risk=risk(missing=(XSS,)), number=1, label=XSS, content=heatmap_content()),
     ),
-    # join
-    "join/banner": ("widgets/join/banner.html.j2", dict(title=XSS)),
     # kpi
     "kpi/intro": (
         "exercises/kpi/intro.html.j2",
@@ -151,12 +150,15 @@ CASES = {
     ),
     # presenter
     "presenter/title": ("widgets/presenter/title.html.j2", dict(title=XSS)),
-    "presenter/join": ("widgets/presenter/join.html.j2", dict(code=XSS, url=XSS, qr=Markup("<svg></svg>"))),
-    "presenter/word": ("widgets/presenter/moderation_word.html.j2", dict(text=XSS, times=2)),
-    "presenter/info": (
-        "widgets/presenter/info.html.j2",
-        dict(title=XSS, body=Markup("<section></section>"), exercise=XSS, number=1, total=2, seconds=15),
+    "presenter/join": (
+        "widgets/presenter/join.html.j2",
+        dict(code=XSS, url=XSS, qr=Markup("<svg></svg>"), display=XSS),
     ),
+    "presenter/pilots": (
+        "widgets/presenter/pilots.html.j2",
+        dict(pilots=[NS(code=XSS, title=XSS, expires_at=dt.datetime(2027, 3, 1, tzinfo=dt.UTC))]),
+    ),
+    "presenter/word": ("widgets/presenter/moderation_word.html.j2", dict(text=XSS, times=2)),
     # prompt
     "prompt/intro": ("exercises/prompt/intro.html.j2", dict(note=XSS)),
     "prompt/task": (

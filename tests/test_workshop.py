@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from aiskole import workshop
+from aiskole.exercises.base import latest_per_participant
 
 
 def test_codes_are_short_unambiguous_and_random():
@@ -51,7 +52,12 @@ def test_title_validation():
 
 def test_join_url_and_qr():
     url = workshop.join_url("http://10.0.0.5:8866", "K7FMQX")
-    assert url == "http://10.0.0.5:8866/voila/render/deltag.ipynb?kode=K7FMQX"
+    assert url == "http://10.0.0.5:8866/deltag/K7FMQX"
+    assert workshop.join_url("http://10.0.0.5:8866/") == "http://10.0.0.5:8866/deltag"
+    assert (
+        workshop.display_url("http://10.0.0.5:8866/", "abc_DEF-123")
+        == "http://10.0.0.5:8866/skaerm/abc_DEF-123"
+    )
     svg = workshop.qr_svg(url)
     assert svg.startswith("<svg") and "QR-kode til at deltage" in svg
     assert not re.search(r"(href|src)=\"https?://", svg)
@@ -80,7 +86,7 @@ def test_latest_answer_per_participant_wins():
         SimpleNamespace(id=3, participant="a", created_at=t + dt.timedelta(seconds=5), answers={"v": 5}),
         SimpleNamespace(id=4, participant=None, created_at=t, answers={"v": 3}),
     ]
-    assert [s.id for s in workshop.latest_per_participant(subs)] == [2, 3, 4]
+    assert [s.id for s in latest_per_participant(subs)] == [2, 3, 4]
 
 
 def test_state_round_trip():

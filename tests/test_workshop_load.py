@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
+from aiskole.exercises.base import latest_per_participant
 from aiskole.store import BoundStore, Store
-from aiskole.workshop import latest_per_participant
 
 PARTICIPANTS = 40
 ANSWERS_EACH = 10

@@ -34,6 +34,8 @@ from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetModel, Source, load_dataset
 from aiskole.exercises.base import (
+    Form,
+    FormError,
     LiveResult,
     Stored,
     Unreadable,
@@ -42,6 +44,7 @@ from aiskole.exercises.base import (
     split_moderated,
     versioned,
 )
+from aiskole.exercises.kpi import parse_number
 from aiskole.l10n import number as format_number
 from aiskole.workshop import WorkshopState
 
@@ -764,6 +767,126 @@ class CanvasSubmission:
             content=content,
         )
         return fields, evaluation
+
+
+# --- a participant's phone -----------------------------------------------------------------------------
+
+#: The fields of the participant form: the canvas's required fields by their own ids (``titel`` ...), the hours
+#: freed (``timer``), the nine sub-scores (``delscore_<id>``, 0-5) and the legal questions by their ids
+#: (``ja`` / ``nej`` / ``ved_ikke``). The weights are the dataset's defaults and the other fields stay empty.
+FORM_HOURS = "timer"
+YES, NO, UNKNOWN = "ja", "nej", "ved_ikke"
+_GATE_VALUES = {YES: True, NO: False, UNKNOWN: None}
+_WHOLE = re.compile(r"[0-9]{1,3}")
+load_content = load_canvas
+
+
+def score_field(part_id: str) -> str:
+    return f"delscore_{part_id}"
+
+
+def phone_fields(content: CanvasContent) -> tuple[CanvasField, ...]:
+    """The free-text fields a phone asks for: the required ones (the rest of the canvas is for the A3 poster)."""
+    return tuple(f for f in content.fields if f.required)
+
+
+def field_errors(fields: Mapping[str, str], content: CanvasContent | None = None) -> dict[str, str]:
+    """Per field given, the message :func:`validate_fields` gives for that field alone: a form shows each
+    message next to its own field, and the rule stays in one place."""
+    content = content or load_canvas()
+    errors: dict[str, str] = {}
+    for spec in content.fields:
+        if spec.id in fields:
+            alone = content.model_copy(update={"fields": (spec,)})
+            try:
+                validate_fields({spec.id: fields[spec.id]}, alone)
+            except ValueError as exc:
+                errors[spec.id] = str(exc)
+    return errors
+
+
+def _form_hours(form: Form, errors: dict[str, str]) -> float:
+    try:
+        return validate_hours(parse_number(form.get(FORM_HOURS), "Frigjort tid"))
+    except ValueError as exc:
+        errors[FORM_HOURS] = str(exc)
+        return 0.0
+
+
+def _form_scores(form: Form, content: CanvasContent, errors: dict[str, str]) -> dict[str, int]:
+    """The nine sub-scores; each checked alone by :func:`validate_scores` (its message names the sub-score)."""
+    scores: dict[str, Any] = {}
+    for part in SCORE_INPUTS:
+        raw = form.get(score_field(part))
+        value = int(raw) if raw is not None and _WHOLE.fullmatch(raw) else raw
+        try:
+            validate_scores({p: value if p == part else 0 for p in SCORE_INPUTS}, content)
+            scores[part] = value
+        except ValueError as exc:
+            errors[score_field(part)] = str(exc)
+    return scores
+
+
+def _form_gates(form: Form, content: CanvasContent, errors: dict[str, str]) -> dict[str, bool | None]:
+    """The legal questions: ja, nej or ved ikke (not answered: the placement is provisional, see
+    :func:`evaluate`); a follow-up counts only when its question is answered ja."""
+    answers: dict[str, bool | None] = {}
+    for q in content.questions:
+        raw = (form.get(q.id) or "").casefold()
+        if q.follow_up_of and answers.get(q.follow_up_of) is not True:
+            answers[q.id] = None
+        elif raw in _GATE_VALUES:
+            answers[q.id] = _GATE_VALUES[raw]
+        else:
+            errors[q.id] = f"Svar ja, nej eller ved ikke: {q.short}."
+    return answers
+
+
+def from_form(form: Form, content: CanvasContent | None = None) -> CanvasSubmission:
+    """The canvas from a participant's form (see :data:`FORM_HOURS` for the fields), evaluated like the view's
+    with the default weights; a question answered "ved ikke" is not answered (a provisional placement).
+
+    Raises
+    ------
+    FormError
+        With the unit's Danish message for each field that needs fixing.
+    """
+    content = content or load_canvas()
+    texts = {f.id: form.get(f.id) or "" for f in phone_fields(content)}
+    errors = field_errors(texts, content)
+    hours = _form_hours(form, errors)
+    scores = _form_scores(form, content, errors)
+    gates = _form_gates(form, content, errors)
+    if errors:
+        raise FormError(errors)
+    weights = default_weights(content)
+    canvas = build_canvas(
+        texts, scores, hours=hours, gates=gates, weights=weights, require_all_gates=False, content=content
+    )
+    return CanvasSubmission.of(canvas, scores, weights)
+
+
+def _hours_text(hours: float) -> str:
+    """Hours as a participant would type them (``1500``, ``12,5``); :func:`parse_number` reads them back."""
+    text = f"{hours:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def form_values(model: CanvasSubmission) -> dict[str, str]:
+    values = {k: v for k, v in model.fields.items() if isinstance(v, str)}
+    values[FORM_HOURS] = _hours_text(float(model.hours))
+    values.update({score_field(p): str(v) for p, v in model.scores.items()})
+    for q in QUESTIONS:
+        answer = model.gates.get(q)
+        if q != "art_6_3" or model.gates.get("bilag_iii") is True:
+            values[q] = YES if answer is True else NO if answer is False else UNKNOWN
+    return values
+
+
+def participant_result(model: CanvasSubmission, content: CanvasContent | None = None) -> Canvas:
+    """The participant's canvas evaluated again by today's rules: its title, placement, gates and flags."""
+    fields, evaluation = model.evaluate(content)
+    return Canvas(fields=fields, evaluation=evaluation)
 
 
 # --- live aggregate ----------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ template in ``templates/exercises/heatmap``, the PNG is :mod:`aiskole.render.hea
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -27,7 +28,16 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetModel, Source, load_dataset
-from aiskole.exercises.base import LiveResult, Stored, Unreadable, is_int, join_danish, versioned
+from aiskole.exercises.base import (
+    Form,
+    FormError,
+    LiveResult,
+    Stored,
+    Unreadable,
+    is_int,
+    join_danish,
+    versioned,
+)
 from aiskole.workshop import WorkshopState
 
 Band = Literal["green", "yellow", "red"]
@@ -142,6 +152,18 @@ class RisksContent(DatasetModel):
                 return risk
         raise ValueError(f"Risikoen {risk_id!r} findes ikke i kataloget.")
 
+    @property
+    def phone(self) -> PhoneForm:
+        """What a participant's phone form shows (:class:`PhoneForm`; templates are handed only the content)."""
+        return PhoneForm(
+            slots=tuple(range(1, RISK_SLOTS + 1)),
+            scale=PHONE_SCALE,
+            ranges=band_ranges(PHONE_SCALE),
+            title_max=TITLE_MAX,
+            owner_max=OWNER_MAX,
+            mitigation_max=MITIGATION_MAX,
+        )
+
     def level_label(self, axis: Literal["likelihood", "consequence"], level: int, scale: int = 3) -> str:
         """``"2 mulig"``: the number and its word, for a choice or an axis."""
         return f"{level} {getattr(self.scales[scale], axis)[level - 1]}"
@@ -237,6 +259,50 @@ def _clean(value: object, what: str, limit: int, *, required: bool) -> str:
 
 
 @dataclass(frozen=True)
+class PhoneForm:
+    """The phone form's numbers: which risks it asks for, on which scale, its band ranges and text limits."""
+
+    slots: tuple[int, ...]
+    scale: int
+    ranges: Mapping[Band, tuple[int, int]]
+    title_max: int
+    owner_max: int
+    mitigation_max: int
+
+
+def _check_domain(domain: object) -> str:
+    if domain not in DOMAINS:
+        raise ValueError(
+            "Vælg et område for risikoen: Data & privatliv, Etik & retssikkerhed, "
+            "Tilgængelighed & inklusion eller Drift & leverandør."
+        )
+    return domain  # type: ignore[return-value]
+
+
+#: What :class:`Risk` checks, field by field and in this order: each returns the value cleaned.
+_FIELD_CHECKS: dict[str, Callable[[Any, int], Any]] = {
+    "domain": lambda value, _scale: _check_domain(value),
+    "title": lambda value, _scale: _clean(value, "En titel på risikoen", TITLE_MAX, required=True),
+    "likelihood": lambda value, scale: _check_level(value, scale, "Sandsynligheden"),
+    "consequence": lambda value, scale: _check_level(value, scale, "Konsekvensen for borgeren"),
+    "owner": lambda value, _scale: _clean(value, "Ejeren", OWNER_MAX, required=False),
+    "mitigation": lambda value, _scale: _clean(value, "Tiltaget", MITIGATION_MAX, required=False),
+}
+RISK_FIELDS = tuple(_FIELD_CHECKS)
+
+
+def check_field(name: str, value: Any, scale: int = 3) -> Any:
+    """One field of a :class:`Risk` checked alone (a form shows each message next to its own field).
+
+    Raises
+    ------
+    ValueError
+        The Danish message :class:`Risk` gives for that field.
+    """
+    return _FIELD_CHECKS[name](value, _check_scale(scale))
+
+
+@dataclass(frozen=True)
 class Risk:
     """One risk in the heatmap. Text is stripped; bad input raises ``ValueError`` in Danish.
 
@@ -255,19 +321,8 @@ class Risk:
 
     def __post_init__(self) -> None:
         scale = _check_scale(self.scale)
-        if self.domain not in DOMAINS:
-            raise ValueError(
-                "Vælg et område for risikoen: Data & privatliv, Etik & retssikkerhed, "
-                "Tilgængelighed & inklusion eller Drift & leverandør."
-            )
-        title = _clean(self.title, "En titel på risikoen", TITLE_MAX, required=True)
-        _check_level(self.likelihood, scale, "Sandsynligheden")
-        _check_level(self.consequence, scale, "Konsekvensen for borgeren")
-        object.__setattr__(self, "title", title)
-        object.__setattr__(self, "owner", _clean(self.owner, "Ejeren", OWNER_MAX, required=False))
-        object.__setattr__(
-            self, "mitigation", _clean(self.mitigation, "Tiltaget", MITIGATION_MAX, required=False)
-        )
+        for name in RISK_FIELDS:
+            object.__setattr__(self, name, check_field(name, getattr(self, name), scale))
         if self.catalogue_id is not None and not isinstance(self.catalogue_id, str):
             raise ValueError("Katalog-id'et skal være tekst.")
 
@@ -604,6 +659,117 @@ def aggregate(
         BandCount(b, content.bands[b].label, sum(c.count for c in cells if c.band == b)) for b in BANDS
     )
     return HeatmapLive(n=n, cells=tuple(cells), bands=bands, risks=sum(per_cell.values()), other_scale=other)
+
+
+# --- a participant's phone -----------------------------------------------------------------------------
+
+#: How many risks a participant rates on the phone (any may stay empty, one is needed), on the live screen's
+#: 3×3 scale. The fields of risk ``n`` are ``risiko<n>_<part>`` (:func:`risk_field`): ``katalog`` (a typical
+#: risk from the catalogue), ``titel``, ``omraade``, ``sandsynlighed``, ``konsekvens``, ``ejer`` and ``tiltag``.
+RISK_SLOTS = 3
+PHONE_SCALE = LIVE_SCALE
+FORM_CATALOGUE = "katalog"
+#: The form's part of each risk field.
+FORM_PARTS = {
+    "titel": "title",
+    "omraade": "domain",
+    "sandsynlighed": "likelihood",
+    "konsekvens": "consequence",
+    "ejer": "owner",
+    "tiltag": "mitigation",
+}
+_WHOLE = re.compile(r"[0-9]{1,3}")
+load_content = load_risks
+
+
+def risk_field(slot: int, part: str) -> str:
+    return f"risiko{slot}_{part}"
+
+
+def _slot_values(
+    form: Form, slot: int, content: RisksContent, errors: dict[str, str]
+) -> dict[str, Any] | None:
+    """Risk ``slot``'s values by :class:`Risk` field, ``None`` for a slot left empty. A risk picked from the
+    catalogue fills its title, domain and mitigation where they are empty (as the view does)."""
+    raw = {part: form.get(risk_field(slot, part)) for part in (FORM_CATALOGUE, *FORM_PARTS)}
+    if not any(raw.values()):
+        return None
+    values: dict[str, Any] = {attr: raw[part] for part, attr in FORM_PARTS.items()}
+    for attr in ("likelihood", "consequence"):
+        text = values[attr]
+        values[attr] = int(text) if text is not None and _WHOLE.fullmatch(text) else text
+    values["catalogue_id"] = None
+    if raw[FORM_CATALOGUE]:
+        try:
+            item = content.catalogue_risk(raw[FORM_CATALOGUE])
+        except ValueError as exc:
+            errors[risk_field(slot, FORM_CATALOGUE)] = str(exc)
+        else:
+            values["catalogue_id"] = item.id
+            for attr in ("title", "domain", "mitigation"):
+                values[attr] = values[attr] or getattr(item, attr)
+    return values
+
+
+def _form_risk(form: Form, slot: int, content: RisksContent, errors: dict[str, str]) -> Risk | None:
+    """Risk ``slot`` checked field by field (:func:`check_field`), and a red one for an owner and a mitigation
+    (:func:`check_ready`); ``None`` when the slot is empty or has mistakes (then they are in ``errors``)."""
+    found = len(errors)
+    values = _slot_values(form, slot, content, errors)
+    if values is None:
+        return None
+    field_of = {attr: risk_field(slot, part) for part, attr in FORM_PARTS.items()}
+    for attr in RISK_FIELDS:
+        try:
+            values[attr] = check_field(attr, values[attr], PHONE_SCALE)
+        except ValueError as exc:
+            errors[field_of[attr]] = str(exc)
+    if len(errors) > found:
+        return None
+    risk = Risk(**values, scale=PHONE_SCALE)
+    try:
+        check_ready([risk])
+    except ValueError as exc:
+        lacking = {"en ejer": "owner", "et tiltag": "mitigation"}
+        errors.update({field_of[lacking[word]]: str(exc) for word in risk.missing})
+        return None
+    return risk
+
+
+def from_form(form: Form, content: RisksContent | None = None) -> HeatmapSubmission:
+    """The heatmap from a participant's form: up to :data:`RISK_SLOTS` risks on the 3×3 scale, the empty ones
+    left out, built as the view builds it.
+
+    Raises
+    ------
+    FormError
+        With the unit's Danish message for each field that needs fixing (a risk without a title, a domain or a
+        level; a red risk without an owner or a mitigation; no risk at all).
+    """
+    content = content or load_risks()
+    errors: dict[str, str] = {}
+    risks = [r for slot in content.phone.slots if (r := _form_risk(form, slot, content, errors)) is not None]
+    if not errors:
+        try:
+            check_ready(risks)
+        except ValueError as exc:
+            errors[risk_field(1, "titel")] = str(exc)
+    if errors:
+        raise FormError(errors)
+    return HeatmapSubmission.of(build(risks, PHONE_SCALE, content))
+
+
+def form_values(model: HeatmapSubmission) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for slot, risk in enumerate(model.risks[:RISK_SLOTS], start=1):
+        values[risk_field(slot, FORM_CATALOGUE)] = risk.catalogue_id or ""
+        values.update({risk_field(slot, part): str(getattr(risk, attr)) for part, attr in FORM_PARTS.items()})
+    return values
+
+
+def participant_result(model: HeatmapSubmission, content: RisksContent | None = None) -> Heatmap:
+    """The participant's own heatmap: their risks with their bands, per cell and per domain."""
+    return model.heatmap(content)
 
 
 #: What the exercise covers and what participants practise in it (AI Act art. 4 documentation).

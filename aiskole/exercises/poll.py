@@ -9,7 +9,9 @@ aggregate (:func:`aggregate`). Pure: no widgets, no display, no storage, no HTML
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from aiskole.exercises.base import (
     Row,
     Stored,
     Unreadable,
+    latest_per_participant,
     normalise_text,
     read_all,
     split_moderated,
@@ -195,7 +198,9 @@ def from_form(form: Form, content: PollContent | None = None) -> PollSubmission:
     value = None
     raw = form.get(FORM_ANSWER)
     try:
-        value = validate_answer(int(raw) if raw and raw.isdigit() else (None if raw is None else -1))
+        value = validate_answer(
+            int(raw) if raw and re.fullmatch(r"[0-9]{1,2}", raw) else (None if raw is None else -1)
+        )
     except ValueError as exc:
         errors[FORM_ANSWER] = str(exc)
     word = None
@@ -258,6 +263,15 @@ def results_of(rows: Iterable[Row]) -> PollResults:
     """:func:`results` over stored rows; rows that are not a valid answer are counted in ``skipped``."""
     stored, unreadable = read_all(PollSubmission, rows)
     return results((s.model for s in stored), unreadable)
+
+
+def visitor_results(rows: Iterable[Row], own_word: str | None = None) -> PollResults:
+    """Results for the standalone app: the counts of the given rows (each participant's latest answer), and of
+    the free words only the visitor's own -- an app never shows another visitor's free text (issue 12)."""
+    stored, unreadable = read_all(PollSubmission, rows)
+    counted = results((s.model for s in latest_per_participant(stored)), unreadable)
+    own = normalise_text(own_word)
+    return dataclasses.replace(counted, words=((own, 1),) if own else ())
 
 
 # --- live aggregate ----------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ This module is pure: no widgets, no display, no storage.
   never by position,
 * :func:`check_answer` grades one answer (for immediate feedback) and :func:`grade` a whole quiz: the score,
   the score per topic and, per question, the explanation and the source,
-* :class:`QuizSubmission` is the stored shape and :func:`aggregate` the live result.
+* :class:`QuizSubmission` is the stored shape and :func:`aggregate` the live result,
+* :func:`workshop_questions` deals a workshop's short phone quiz, the same on every phone, and
+  :func:`from_form` grades it from the phone's form.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from aiskole.datasets import DatasetModel, Source, load_dataset
-from aiskole.exercises.base import LiveResult, Stored, Unreadable, versioned
+from aiskole.exercises.base import Form, FormError, LiveResult, Stored, Unreadable, versioned
 from aiskole.scales import TOPICS
 from aiskole.workshop import WorkshopState
 
@@ -102,6 +104,10 @@ class QuizContent(DatasetModel):
             if q.id == question_id:
                 return q
         raise ValueError(f"Ukendt spørgsmål: {question_id!r}.")
+
+    def for_workshop(self, code: str) -> tuple[ShuffledQuestion, ...]:
+        """The workshop's short phone quiz (:func:`workshop_questions`; the participant form calls this)."""
+        return workshop_questions(self, code)
 
 
 def load_quiz(datasets_dir: Path | None = None) -> QuizContent:
@@ -315,6 +321,108 @@ def correct_per_question(value: Any) -> dict[str, bool]:
     if not isinstance(value, Mapping):
         return {}
     return {str(q): ok for q, ok in value.items() if isinstance(ok, bool)}
+
+
+# --- a participant's phone -----------------------------------------------------------------------------
+
+#: How many questions a workshop's phone quiz has (a lunch demo: a few minutes on a phone).
+WORKSHOP_SIZE = 5
+#: The fields of the participant form: the ids of the questions shown, comma-separated in a hidden field (so the
+#: quiz graded is exactly the one the phone showed), and one answer per question (:func:`answer_field`).
+FORM_QUESTIONS = "spoergsmaal"
+#: The topic a phone quiz is stored under: its questions are drawn from every topic.
+WORKSHOP_TOPIC = "alle"
+load_content = load_quiz
+
+
+def answer_field(question_id: str) -> str:
+    return f"svar_{question_id}"
+
+
+def workshop_questions(
+    content: QuizContent, code: str, size: int = WORKSHOP_SIZE
+) -> tuple[ShuffledQuestion, ...]:
+    """The same short quiz for everyone in a workshop: ``size`` questions taken in turn from each topic, and
+    the order of the questions and of their options, all drawn from the workshop ``code``.
+
+    Every phone and every reload shows the same quiz (a room can talk about "svar B"); another workshop gets
+    another one. ``random.Random`` seeded with a string is the same in every process and Python version.
+    """
+    rng = random.Random(f"aiskole-quiz:{code}")
+    pools = [pick_questions(content, topic, rng=rng) for topic in TOPICS]
+    picked: list[QuizQuestion] = []
+    while len(picked) < size and any(pools):
+        for pool in pools:
+            if pool and len(picked) < size:
+                picked.append(pool.pop())
+    rng.shuffle(picked)
+    return tuple(shuffle_options(q, rng) for q in picked)
+
+
+def _form_questions(form: Form, content: QuizContent) -> list[QuizQuestion]:
+    """The questions named in the form's hidden field, in the order shown."""
+    ids = [i.strip() for i in (form.get(FORM_QUESTIONS) or "").split(",") if i.strip()]
+    problem = None
+    if not ids:
+        problem = "Quizzen mangler sine spørgsmål."
+    elif len(set(ids)) != len(ids) or len(ids) > len(content.questions):
+        problem = "Quizzen har de samme spørgsmål flere gange."
+    else:
+        try:
+            return [content.question(i) for i in ids]
+        except ValueError as exc:
+            problem = str(exc)
+    raise FormError({FORM_QUESTIONS: problem}, f"{problem} Siden er hentet igen – svar, og send igen.")
+
+
+def from_form(form: Form, content: QuizContent | None = None) -> QuizSubmission:
+    """The graded quiz from a participant's form: ``spoergsmaal`` (the ids shown) and ``svar_<id>`` (the option
+    id chosen) for each of them. Answers to questions that were not shown are ignored.
+
+    Raises
+    ------
+    FormError
+        With the unit's Danish message for each question without a valid answer (:func:`check_answer`), and
+        :func:`grade`'s summary.
+    """
+    content = content or load_quiz()
+    questions = _form_questions(form, content)
+    choices: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for q in questions:
+        try:
+            choices[q.id] = check_answer(q, form.get(answer_field(q.id))).chosen_id
+        except ValueError as exc:
+            errors[answer_field(q.id)] = str(exc)
+    try:
+        result = grade(questions, choices)
+    except ValueError as exc:
+        raise FormError(errors, str(exc)) from None
+    return QuizSubmission.of(WORKSHOP_TOPIC, choices, result)
+
+
+def form_values(model: QuizSubmission) -> dict[str, str]:
+    values = {FORM_QUESTIONS: ",".join(model.choices)}
+    values.update({answer_field(q): option for q, option in model.choices.items()})
+    return values
+
+
+def participant_result(model: QuizSubmission, content: QuizContent | None = None) -> QuizResult:
+    """The participant's own quiz graded again, with every explanation and source.
+
+    Questions (or options) no longer in the question bank are left out; with none left the result is empty
+    (``total`` 0).
+    """
+    content = content or load_quiz()
+    known = {q.id: q for q in content.questions}
+    questions = [
+        known[q]
+        for q, option in model.choices.items()
+        if q in known and any(o.id == option for o in known[q].options)
+    ]
+    if not questions:
+        return QuizResult(score=0, total=0, by_topic={}, items=())
+    return grade(questions, {q.id: model.choices[q.id] for q in questions})
 
 
 # --- live aggregate ----------------------------------------------------------------------------------

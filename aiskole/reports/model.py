@@ -17,6 +17,12 @@ if TYPE_CHECKING:  # the store is handed in; its types are only annotations here
 
 #: Synthetic demo workshops have titles starting with this (and ``"synthetic": true`` in their state).
 SYNTHETIC_PREFIX = "[SYNTETISK]"
+#: Mimetype of the machine-readable result each report template displays (invisible in HTML exports). Here, not in
+#: the runner: a report kernel imports it, and the runner's papermill costs ~2 s to import (nbformat's jsonschema).
+RESULT_MIMETYPE = "application/vnd.aiskole.result+json"
+#: Mimetype of an extra file a template hands back, ``{"filename": "bevis.html", "text": "..."}`` (e.g. the
+#: participant certificate), written next to the report.
+ATTACHMENT_MIMETYPE = "application/vnd.aiskole.attachment+json"
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,10 @@ from traitlets.config import Config
 
 from aiskole.errors import ReportError
 from aiskole.files import copy_atomically, write_atomically
+from aiskole.reports.model import ATTACHMENT_MIMETYPE, RESULT_MIMETYPE
 from aiskole.reports.pdf import print_pdf
 from aiskole.resources import NBCONVERT_TEMPLATES, report_templates_dir
 
-#: Mimetype of the machine-readable result each report template displays (invisible in HTML exports).
-RESULT_MIMETYPE = "application/vnd.aiskole.result+json"
-#: Mimetype of an extra file a template hands back, ``{"filename": "bevis.html", "text": "..."}`` (e.g. the
-#: participant certificate), written next to the report.
-ATTACHMENT_MIMETYPE = "application/vnd.aiskole.attachment+json"
 FORMATS = ("html", "pdf")
 #: The template notebook of each kind of report, in ``notebooks/reports``.
 TEMPLATES = {

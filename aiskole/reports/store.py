@@ -25,7 +25,8 @@ def exit_quickly() -> None:
 
 
 def report_store(database_url: str | None = None) -> Store:
-    """The settings' store, or the one at ``database_url``; migrated only when it needs it.
+    """The settings' store, or the one at ``database_url``; migrated only when it needs it, and with the
+    retention period applied first, so a report never shows data that should already be erased.
 
     Every report template opens its store here, so this also lets the report's kernel end quickly.
 
@@ -39,6 +40,8 @@ def report_store(database_url: str | None = None) -> Store:
     if database_url:
         settings = dataclasses.replace(settings, database_url=database_url)
     try:
-        return open_store(settings)
+        store = open_store(settings)
+        store.purge_expired(retention_days=settings.retention_days)
     except StoreError as exc:
         raise ReportError(str(exc)) from exc
+    return store

@@ -11,12 +11,14 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiskole.exercises import Exercise
 from aiskole.exercises.base import Form
 from aiskole.render import Markup, render
-from aiskole.store import Workshop
+
+if TYPE_CHECKING:  # a type only: rendering does no I/O
+    from aiskole.store import Workshop
 
 #: Seconds between reloads of a waiting page without the script (it follows the presenter that way).
 NO_SCRIPT_REFRESH = 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -66,11 +67,12 @@ def run_on_enter_or_click(field: w.Text, button: w.Button, action: Callable[[], 
 
 
 def workshop_code_field(value: str | None = None) -> w.Text:
-    """The optional "Workshopkode" field every exercise offers (validated when saving, never required)."""
+    """The optional code field every exercise offers: an open workshop's or pilot's code (checked when saving,
+    never required)."""
     return w.Text(
         value=value or "",
         continuous_update=False,
-        description="Workshopkode (valgfri)",
+        description="Kode på workshop eller pilot (valgfri)",
         placeholder="fx TEK-24",
         style={"description_width": "initial"},
         layout=w.Layout(width="auto", max_width="100%"),
@@ -94,6 +96,8 @@ class ExerciseView:
         self._store_factory = store_factory
         self._style = style_widget(*stylesheets)
         self.status = w.HTML()
+        #: Random and anonymous, one per view: saving again replaces this view's earlier answer in every count.
+        self.participant = secrets.token_hex(16)
 
     # -- display -------------------------------------------------------------------------------------
 
@@ -154,6 +158,9 @@ class ExerciseView:
     def save_model(self, model: SubmissionModel, workshop_code: str | None = None) -> int:
         """Hand the exercise's submission model to the store; returns the new row's id.
 
-        ``workshop_code`` is what the user typed (validated here; Danish ``ValueError`` when malformed).
+        ``workshop_code`` is what the user typed: it must name an open workshop or pilot (Danish ``ValueError``
+        otherwise). Saved with the view's participant token, so "Gem" pressed again counts once.
         """
-        return self.store().save(model, workshop_code=normalise_workshop_code(workshop_code))
+        return self.store().save(
+            model, workshop_code=normalise_workshop_code(workshop_code), participant=self.participant
+        )

@@ -489,7 +489,7 @@ class HeatmapView(ExerciseView):
         if self.saved_id is not None and code == self._saved_code:
             updated = store.replace(self.saved_id, model)
         if not updated:
-            self.saved_id = store.save(model, workshop_code=code)
+            self.saved_id = store.save(model, workshop_code=code, participant=self.participant)
             self._saved_code = code
         message = (
             f"Heatmappet er opdateret (nr. {self.saved_id})."

@@ -80,6 +80,7 @@ class PollView(ExerciseView):
         c = self._content
         self.saved_id: int | None = None
         self.results: poll.PollResults | None = None
+        self._sent_word: str | None = None
 
         self.answer = w.RadioButtons(
             options=[(f"{a.value} – {a.label}", a.value) for a in c.answers],
@@ -163,8 +164,11 @@ class PollView(ExerciseView):
         if self._code_problem:
             raise ValueError(self._code_problem)
         vote = poll.make_vote(self.answer.value, self.word.value, content=self._content)
-        submission_id = self.store().save(vote, workshop_code=self.workshop_code)
+        submission_id = self.store().save(
+            vote, workshop_code=self.workshop_code, participant=self.participant
+        )
         self.saved_id = submission_id
+        self._sent_word = vote.word
         if self.in_workshop:
             self.set_status(
                 "Tak! Dit svar er sendt. Resultaterne vises på den store skærm. Du kan skifte svar, så længe "
@@ -176,9 +180,12 @@ class PollView(ExerciseView):
         return submission_id
 
     def show_results(self, _button=None) -> poll.PollResults:
-        """Load the poll answers (this workshop's, or all) and show the chart, the table and the words."""
-        rows = self.store().list_submissions(exercise="poll", workshop_code=self.workshop_code)
-        self.results = poll.results_of(rows)
+        """Load the poll answers (this workshop's, or those saved without a code) and show the chart and the
+        table; of the words only the visitor's own (never another visitor's free text)."""
+        rows = self.store().list_submissions(
+            exercise="poll", workshop_code=self.workshop_code, without_code=self.workshop_code is None
+        )
+        self.results = poll.visitor_results(rows, self._sent_word)
         self.output.value = self._results_html(self.results)
         return self.results
 

@@ -55,6 +55,16 @@ def _box(children: list[w.Widget], css_class: str, *, vertical: bool = False) ->
     return box
 
 
+def _text(description: str, placeholder: str, *, width: str = "460px") -> w.Text:
+    return w.Text(
+        continuous_update=False,
+        description=description,
+        placeholder=placeholder,
+        style={"description_width": "initial"},
+        layout=w.Layout(width=width, max_width="100%"),
+    )
+
+
 def _show(widget: w.Widget, visible: bool) -> None:
     widget.layout.display = None if visible else "none"
 
@@ -218,13 +228,7 @@ class PresenterView(_LiveView):
 
     def _build_setup(self) -> w.Box:
         """Choose or create a workshop."""
-        self.title_input = w.Text(
-            continuous_update=False,
-            description="Titel på workshoppen",
-            placeholder="fx Frokostdemo, Teknik og Miljø",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="460px", max_width="100%"),
-        )
+        self.title_input = _text("Titel på workshoppen", "fx Frokostdemo, Teknik og Miljø")
         self.create_button = w.Button(description="Opret workshop", button_style="primary")
         self.create_button.on_click(self.guard(self.create))
         self.choose = w.Dropdown(
@@ -248,18 +252,8 @@ class PresenterView(_LiveView):
 
     def _build_pilot(self) -> w.Box:
         """Create a pilot: a code that gathers a pilot team's canvas, risk map, mini-DPIA and gain calculation."""
-        self.pilot_title = w.Text(
-            description="Pilotens titel",
-            placeholder="fx Byggesagsbehandling med AI",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="460px", max_width="100%"),
-        )
-        self.pilot_code = w.Text(
-            description="Egen kode (valgfri)",
-            placeholder="fx TEK-24",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="300px", max_width="100%"),
-        )
+        self.pilot_title = _text("Pilotens titel", "fx Byggesagsbehandling med AI")
+        self.pilot_code = _text("Egen kode (valgfri)", "fx TEK-24", width="300px")
         self.pilot_button = w.Button(description="Opret pilot")
         self.pilot_button.on_click(self.guard(self.create_pilot))
         self.pilots = w.HTML()
