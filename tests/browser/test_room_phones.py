@@ -121,9 +121,12 @@ def fill(page, round_: int = 0) -> list[str]:
         values = select.locator("option").evaluate_all("os => os.map(o => o.value).filter(v => v)")
         if values:
             select.select_option(values[0 if round_ == 0 else -1])
-    for number in form.locator("input[type=number]").all():
-        number.fill(number.get_attribute("min") or "1")
-    fields = form.locator("input[type=text], textarea").all()
+    numbers = "input[type=number], input[inputmode=numeric], input[inputmode=decimal]"
+    for number in form.locator(numbers).all():
+        number.fill("1200" if round_ == 0 else "7,5")  # as a Dane types them
+    fields = form.locator(
+        "input[type=text]:not([inputmode=numeric]):not([inputmode=decimal]), textarea"
+    ).all()
     for n, field in enumerate(fields):
         limit = int(field.get_attribute("maxlength") or 10_000)
         fitting = [p for p in PAYLOADS if len(p) <= limit] or [PAYLOADS[0][:limit]]
@@ -152,7 +155,11 @@ def answer(page, name: str, round_: int = 0) -> list[str]:
             tag = field.evaluate("e => e.tagName + ':' + (e.type || '')")
             if tag in ("INPUT:text", "TEXTAREA:textarea"):
                 field.fill("almindelig tekst")
-    raise AssertionError(f"{name}: the answer was not accepted: {page.locator('.room-summary').inner_text()}")
+    marked = page.locator("form[data-room] [aria-invalid=true]").evaluate_all(
+        "els => els.map(e => e.name || e.id)"
+    )
+    errors = page.locator("form[data-room] .room-error").all_inner_texts()
+    raise AssertionError(f"{name}: the answer was not accepted: {marked} {errors}")
 
 
 def counted(store, code: str, exercise: str, browser: str) -> tuple[int, int]:
@@ -194,13 +201,13 @@ def test_every_exercise_in_play_is_answered_from_a_phone(server, store, new_phon
     if script:
         assert page.evaluate("window.__same_page") == 1, "the page was reloaded"
     expect(page.get_by_text(f"Øvelse: {exercises.get(name).title}")).to_be_visible()
-    fits_the_phone(page)
     screenshot(page, f"room-{name}-{mode}-form-375")
+    fits_the_phone(page)
 
     typed = answer(page, name)
     expect(page.get_by_role("heading", name="Tak – dit svar er gemt")).to_be_visible()
-    fits_the_phone(page)
     screenshot(page, f"room-{name}-{mode}-done-375")
+    fits_the_phone(page)
     no_xss(watched, script)
     me = browser_id(page)
     assert counted(store, workshop.code, name, me) == (1, 1)
@@ -219,8 +226,8 @@ def test_every_exercise_in_play_is_answered_from_a_phone(server, store, new_phon
     if not script:
         page.reload()
     expect(page.locator("#results .aiskole-live")).to_be_visible(timeout=15_000)
-    fits_the_phone(page)
     screenshot(page, f"room-{name}-{mode}-results-375")
+    fits_the_phone(page)
     no_xss(watched, script)
     watched.assert_clean()
 

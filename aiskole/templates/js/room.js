@@ -31,7 +31,9 @@
     dirty = false;
     bind();
     if (focus) {
-      var target = main.querySelector("[data-focus]") || main.querySelector("h2") || main;
+      // what changed (a confirmation, the mistakes to fix), else the top of the new exercise
+      var target = main.querySelector("[data-focus]") || document.getElementById("exercise-title") ||
+        main.querySelector("h2") || main;
       if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
       target.focus();
     }
