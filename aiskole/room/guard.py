@@ -107,6 +107,27 @@ class _TemplateStaticGuarded(_Guarded):
         return False
 
 
+def _unknown_page(base: str) -> Markup:
+    return pages.message_page(
+        "Siden findes ikke", "Vælg en øvelse på forsiden.", links=((base, "Til forsiden"),)
+    )
+
+
+def _facilitator_only_page(base: str, path: str) -> Markup:
+    login = f"{base}oplaegsholder?videre={base}voila/render/{path}"
+    text = "Den side er kun for oplægsholderen. Har du oplægsholdernøglen, så log ind."
+    return pages.message_page("Kun for oplægsholderen", text, links=((login, "Log ind"),))
+
+
+def _full_page(base: str) -> Markup:
+    """Above the kernel cap: the Danish "prøv igen om lidt" page."""
+    text = (
+        "Der er mange, der bruger øvelserne lige nu, så der er ikke plads til én mere. "
+        "Prøv igen om lidt – siden er ikke væk."
+    )
+    return pages.message_page("Prøv igen om lidt", text, links=(("", "Prøv igen"), (base, "Til forsiden")))
+
+
 def render_guard(base: type) -> type:
     """Voilà's render handler with the room's rules (see the module docstring)."""
 
@@ -116,22 +137,11 @@ def render_guard(base: type) -> type:
             path = self.path_args[0] if self.path_args else ""
             target = room.render_paths.get(path)
             if target is None:
-                self.refuse(
-                    404,
-                    pages.message_page(
-                        "Siden findes ikke",
-                        "Vælg en øvelse på forsiden.",
-                        links=((room.base_url, "Til forsiden"),),
-                    ),
-                )
+                self.refuse(404, _unknown_page(room.base_url))
                 return False
             facilitator = room.is_facilitator(self)
             if getattr(target, "facilitator_only", False) and not facilitator:
-                login = f"{room.base_url}oplaegsholder?videre={room.base_url}voila/render/{path}"
-                text = "Den side er kun for oplægsholderen. Har du oplægsholdernøglen, så log ind."
-                self.refuse(
-                    403, pages.message_page("Kun for oplægsholderen", text, links=((login, "Log ind"),))
-                )
+                self.refuse(403, _facilitator_only_page(room.base_url, path))
                 return False
             self._owner = Owner(self._ensure_browser(), self._client(), facilitator)
             running = set(self.kernel_manager.list_kernel_ids())
@@ -140,17 +150,7 @@ def render_guard(base: type) -> type:
             # check before one of them took its place would start more kernels than the cap.
             self._reservation = room.kernels.try_reserve(self._owner)
             if self._reservation is None:
-                text = (
-                    "Der er mange, der bruger øvelserne lige nu, så der er ikke plads til én mere. "
-                    "Prøv igen om lidt – siden er ikke væk."
-                )
-                self.refuse(
-                    503,
-                    pages.message_page(
-                        "Prøv igen om lidt", text, links=(("", "Prøv igen"), (room.base_url, "Til forsiden"))
-                    ),
-                    **{"Retry-After": str(RETRY_AFTER)},
-                )
+                self.refuse(503, _full_page(room.base_url), **{"Retry-After": str(RETRY_AFTER)})
                 return False
             return True
 
