@@ -46,8 +46,10 @@ LISTEN_BACKLOG = 1024
 MAX_BODY_SIZE = 1024 * 1024
 #: A kernel nobody is connected to is shut down after this many idle seconds.
 CULL_IDLE_SECONDS = 180
-#: Seconds between two runs of the retention rule while the server runs.
+#: Seconds between two runs of the retention rule while the server runs (and once at start).
 PURGE_EVERY = 30 * 60
+#: Open files (sockets) the server asks for: each phone holds one or two connections, each kernel a few.
+OPEN_FILES = 8192
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +115,30 @@ def _prepare_environment() -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)
 
 
+def raise_open_files_limit(wanted: int = OPEN_FILES) -> int:
+    """Raise this process's limit on open files towards ``wanted`` (never above the hard limit); returns the
+    limit now. Many desktops start programs with 1024, which a town hall of phones with live pages exceeds."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            return target
+        except (ValueError, OSError):
+            return soft
+    return soft
+
+
 def log_request(handler: tornado.web.RequestHandler) -> None:
     """Tornado's access log without anything personal: no address, no path (codes), no query string."""
     status = handler.get_status()
-    level = logging.WARNING if status >= 500 else logging.DEBUG
+    # A full room (503 with Retry-After, the kernel cap) is expected, not a fault of the server.
+    expected = status == 503 and "Retry-After" in handler._headers
+    level = logging.WARNING if status >= 500 and not expected else logging.DEBUG
     log.log(
         level,
         "%d %s %s %.0f ms",
@@ -165,6 +187,7 @@ def make_app_class(room_factory: Callable[[], RoomContext], *, on_ready: Callabl
             )
             loop = tornado.ioloop.IOLoop.current()
             self._purge = tornado.ioloop.PeriodicCallback(self._apply_retention, PURGE_EVERY * 1000)
+            loop.add_callback(self._apply_retention)  # once at start, then every PURGE_EVERY seconds
             loop.add_callback(self._purge.start)
             if on_ready is not None:
                 loop.add_callback(on_ready)  # runs once the socket listens and the loop turns
@@ -211,6 +234,7 @@ def serve(
     key = key or settings.facilitator_key or security.new_key()
     cap = max_kernels or settings.max_kernels or default_cap()
     _prepare_environment()
+    raise_open_files_limit()
     root = make_root()
 
     def room_factory() -> RoomContext:

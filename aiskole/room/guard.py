@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import logging
 from typing import Any
 
 from jupyter_server.utils import ensure_async
@@ -24,6 +25,8 @@ from jupyter_server.utils import ensure_async
 from aiskole.render import Markup
 from aiskole.room import pages, security
 from aiskole.room.kernels import Owner
+
+log = logging.getLogger(__name__)
 
 #: The owner of the page being rendered, read by the kernel manager when Voilà starts its kernel.
 CURRENT_OWNER: contextvars.ContextVar[Owner | None] = contextvars.ContextVar("aiskole_owner", default=None)
@@ -53,6 +56,9 @@ class _Guarded:
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.finish("Adressen er ikke tilladt for denne server.")
             return
+        if not security.is_canonical_path(self.request.path):
+            self.refuse(404, pages.message_page("Siden findes ikke", "Adressen er skrevet forkert."))
+            return
         if not self.allowed():
             return
         result = super().prepare()
@@ -72,6 +78,10 @@ class _Guarded:
             str(pages.message_page("Noget gik galt", "Prøv igen om lidt.", links=(("/", "Til forsiden"),)))
         )
 
+    def log_exception(self, typ, value, tb) -> None:
+        # Tornado's own line names the client's address and the whole URL (a workshop code); ours neither.
+        security.log_handler_exception(log, type(self).__name__, typ, value, tb)
+
 
 class _KernelGuarded(_Guarded):
     """Only the browser that opened a kernel's page may use the kernel."""
@@ -85,6 +95,39 @@ class _KernelGuarded(_Guarded):
         return False
 
 
+class _TemplateStaticGuarded(_Guarded):
+    """Voilà's template files are ``<template>/static/<file>``; anything else is not one (Voilà would fail on
+    it with an assertion, a 500)."""
+
+    def allowed(self) -> bool:
+        parts = (self.path_args[0] if self.path_args else "").split("/")
+        if len(parts) >= 3 and parts[0] and parts[1] == "static" and parts[2]:
+            return True
+        self.refuse(404, pages.message_page("Siden findes ikke", "Adressen er skrevet forkert."))
+        return False
+
+
+def _unknown_page(base: str) -> Markup:
+    return pages.message_page(
+        "Siden findes ikke", "Vælg en øvelse på forsiden.", links=((base, "Til forsiden"),)
+    )
+
+
+def _facilitator_only_page(base: str, path: str) -> Markup:
+    login = f"{base}oplaegsholder?videre={base}voila/render/{path}"
+    text = "Den side er kun for oplægsholderen. Har du oplægsholdernøglen, så log ind."
+    return pages.message_page("Kun for oplægsholderen", text, links=((login, "Log ind"),))
+
+
+def _full_page(base: str) -> Markup:
+    """Above the kernel cap: the Danish "prøv igen om lidt" page."""
+    text = (
+        "Der er mange, der bruger øvelserne lige nu, så der er ikke plads til én mere. "
+        "Prøv igen om lidt – siden er ikke væk."
+    )
+    return pages.message_page("Prøv igen om lidt", text, links=(("", "Prøv igen"), (base, "Til forsiden")))
+
+
 def render_guard(base: type) -> type:
     """Voilà's render handler with the room's rules (see the module docstring)."""
 
@@ -94,40 +137,30 @@ def render_guard(base: type) -> type:
             path = self.path_args[0] if self.path_args else ""
             target = room.render_paths.get(path)
             if target is None:
-                self.refuse(
-                    404,
-                    pages.message_page(
-                        "Siden findes ikke",
-                        "Vælg en øvelse på forsiden.",
-                        links=((room.base_url, "Til forsiden"),),
-                    ),
-                )
+                self.refuse(404, _unknown_page(room.base_url))
                 return False
             facilitator = room.is_facilitator(self)
             if getattr(target, "facilitator_only", False) and not facilitator:
-                login = f"{room.base_url}oplaegsholder?videre={room.base_url}voila/render/{path}"
-                text = "Den side er kun for oplægsholderen. Har du oplægsholdernøglen, så log ind."
-                self.refuse(
-                    403, pages.message_page("Kun for oplægsholderen", text, links=((login, "Log ind"),))
-                )
+                self.refuse(403, _facilitator_only_page(room.base_url, path))
                 return False
             self._owner = Owner(self._ensure_browser(), self._client(), facilitator)
             running = set(self.kernel_manager.list_kernel_ids())
             room.kernels.forget_missing(running)
-            if not room.kernels.may_start(self._owner):
-                text = (
-                    "Der er mange, der bruger øvelserne lige nu, så der er ikke plads til én mere. "
-                    "Prøv igen om lidt – siden er ikke væk."
-                )
-                self.refuse(
-                    503,
-                    pages.message_page(
-                        "Prøv igen om lidt", text, links=(("", "Prøv igen"), (room.base_url, "Til forsiden"))
-                    ),
-                    **{"Retry-After": str(RETRY_AFTER)},
-                )
+            # Checked and taken at once, before anything can wait: a burst of requests that all passed the
+            # check before one of them took its place would start more kernels than the cap.
+            self._reservation = room.kernels.try_reserve(self._owner)
+            if self._reservation is None:
+                self.refuse(503, _full_page(room.base_url), **{"Retry-After": str(RETRY_AFTER)})
                 return False
             return True
+
+        def on_finish(self) -> None:
+            self._release()
+            super().on_finish()
+
+        def _release(self) -> None:
+            reservation, self._reservation = getattr(self, "_reservation", None), None
+            self.room().kernels.release(reservation)
 
         def _client(self) -> str:
             return security.client_address(self.request.remote_ip, self.request.headers, self.room().settings)
@@ -136,18 +169,23 @@ def render_guard(base: type) -> type:
             value = self.browser_id()
             if value is None:
                 value = security.new_browser_id()
-                self.set_cookie(security.BROWSER_COOKIE, value, httponly=True, samesite="Lax", path="/")
+                self.set_cookie(
+                    security.BROWSER_COOKIE,
+                    value,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=security.is_https(self.request, self.room().settings),
+                    path="/",
+                )
             return value
 
         async def get(self, path=None):
-            kernels = self.room().kernels
-            kernels.reserve(self._owner)
             token = CURRENT_OWNER.set(self._owner)
             try:
                 await super().get(path)
             finally:
                 CURRENT_OWNER.reset(token)
-                kernels.release(self._owner)
+                self._release()
 
     RenderGuard.__name__ = f"Guarded{base.__name__}"
     return RenderGuard
@@ -192,6 +230,8 @@ def guard_handlers(handlers: list[tuple]) -> list[tuple]:
             kept.append((pattern, render_guard(cls), *rest))
         elif cls.__name__ in KERNEL:
             kept.append((pattern, _guarded(cls, _KernelGuarded), *rest))
+        elif cls.__name__ == "TemplateStaticFileHandler":
+            kept.append((pattern, _guarded(cls, _TemplateStaticGuarded), *rest))
         elif cls.__name__ in STATIC or names & set(STATIC):
             kept.append((pattern, _guarded(cls, _Guarded), *rest))
     return kept

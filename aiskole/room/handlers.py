@@ -21,7 +21,6 @@ import asyncio
 import json
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 import tornado.web
 from tornado.iostream import StreamClosedError
@@ -59,6 +58,9 @@ class RoomHandler(tornado.web.RequestHandler):
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.finish("Adressen er ikke tilladt for denne server.")
             return
+        if not security.is_canonical_path(self.request.path):
+            self.page(pages.message_page("Siden findes ikke", "Adressen er skrevet forkert."), 404)
+            return
         if self.request.method == "POST":
             if len(self.request.body or b"") > MAX_BODY:
                 self.page(
@@ -72,7 +74,9 @@ class RoomHandler(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         self.set_header("Content-Security-Policy", pages.content_security_policy())
         self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Referrer-Policy", "no-referrer")
+        # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own forms, which
+        # then look cross-site; with same-origin no address ever goes to another site either.
+        self.set_header("Referrer-Policy", "same-origin")
         self.set_header("X-Frame-Options", "DENY")
         self.set_header("Cache-Control", "no-store")
         self.clear_header("Server")
@@ -99,9 +103,7 @@ class RoomHandler(tornado.web.RequestHandler):
 
     @property
     def is_https(self) -> bool:
-        if self.room.settings.behind_proxy:
-            return self.request.headers.get("X-Forwarded-Proto", "").lower() == "https"
-        return self.request.protocol == "https"
+        return security.is_https(self.request, self.room.settings)
 
     @property
     def wants_json(self) -> bool:
@@ -144,13 +146,23 @@ class RoomHandler(tornado.web.RequestHandler):
     def base(self) -> str:
         return self.room.base_url
 
+    def log_exception(self, typ, value, tb) -> None:
+        # Tornado's own line names the client's address and the whole URL (a workshop code); ours neither.
+        security.log_handler_exception(log, type(self).__name__, typ, value, tb)
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         # Never a traceback: a Danish page (or JSON) with what the user can do.
         heading = {404: "Siden findes ikke", 405: "Det kan man ikke her", 400: "Forkert forespørgsel"}.get(
             status_code, "Noget gik galt"
         )
         text = "Prøv igen om lidt. Bliver det ved, så sig det til oplægsholderen."
+        error = (kwargs.get("exc_info") or (None, None, None))[1]
+        if isinstance(error, StoreError):  # the database is away for a moment: say so, and that it passes
+            self.set_status(503)
+            self.set_header("Retry-After", "5")
+            heading, text = "Databasen svarer ikke lige nu", str(error)
         if self.wants_json:
+            self.set_header("Content-Type", "application/json; charset=utf-8")
             self.finish(json.dumps({"ok": False, "message": f"{heading}. {text}"}, ensure_ascii=False))
             return
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -215,7 +227,10 @@ class _WorkshopHandler(RoomHandler):
 
     def _refuse(self, text: str, status: int, *, join: bool = False, heading: str | None = None) -> None:
         if self.wants_json or self.request.headers.get("Content-Type", "").startswith("application/json"):
-            self.json({"ok": False, "message": text, "open": status != 410}, status)
+            body: dict[str, Any] = {"ok": False, "message": text, "open": status != 410}
+            if status == 410:  # the page shows that the workshop is over (the script swaps it in)
+                body.update(html=str(pages.closed_body()), v="0--0", active="")
+            self.json(body, status)
             return
         if join:
             self.page(pages.join_page(base=self.base, error=text), status)
@@ -259,7 +274,7 @@ class AnswerHandler(_WorkshopHandler):
         try:
             form, sent_json = self._form()
         except (FormError, ValueError):
-            self.json({"ok": False, "message": "Svaret kunne ikke læses. Prøv igen."}, 400)
+            self._refuse("Svaret kunne ikke læses – måske er en tekst for lang. Prøv igen.", 400)
             return
         as_json = sent_json or self.wants_json
         browser = self.browser()
@@ -295,7 +310,7 @@ class LiveHandler(RoomHandler, Listener):
 
     def _open_stream(self) -> bool:
         if self.room.hub.connections >= MAX_CONNECTIONS or (
-            not security.is_loopback(self.request.remote_ip)
+            not security.is_loopback(self.client)  # behind the proxy: the phone's address, as it forwards
             and self.room.connections_from(self.client) >= MAX_CONNECTIONS_PER_ADDRESS
         ):
             self.set_status(503)
@@ -304,6 +319,9 @@ class LiveHandler(RoomHandler, Listener):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-cache, no-transform")
         self.set_header("X-Accel-Buffering", "no")  # nginx: pass every event at once
+        # No gzip on a stream of small events: Tornado would compress text/event-stream, and a proxy or a
+        # phone's browser may wait for more compressed bytes before it hands an event on.
+        self._transforms = []
         self._done = asyncio.Event()
         self.write(b"retry: 2000\n\n")
         self.flush()
@@ -358,7 +376,7 @@ class ParticipantLiveHandler(LiveHandler):
 class DisplayHandler(RoomHandler):
     async def get(self, token: str) -> None:
         found = await self.call(self.room.store.workshop_for_display, token)
-        if found is None:
+        if found is None or found.is_pilot:
             raise tornado.web.HTTPError(404)
         snapshot = await self.call(self.room.display_snapshot, found)
         join_url = self.room.join_url(found.code)
@@ -374,7 +392,7 @@ class DisplayLiveHandler(LiveHandler):
 
     async def get(self, token: str) -> None:
         found = await self.call(self.room.store.workshop_for_display, token)
-        if found is None:
+        if found is None or found.is_pilot:
             raise tornado.web.HTTPError(404)
         if self._open_stream():
             await self.stream(found.code)
@@ -389,8 +407,14 @@ class FacilitatorHandler(RoomHandler):
             self._login(given)
             return
         self.page(
-            pages.facilitator_page(base=self.base, facilitator=self.is_facilitator, apps=self.room.apps)
+            pages.facilitator_page(
+                base=self.base, facilitator=self.is_facilitator, apps=self.room.apps, then=self._then()
+            )
         )
+
+    def _then(self) -> str:
+        """Where to go after the login (a page of this server), from the link or the form."""
+        return security.safe_redirect(self.get_argument("videre", ""), "")
 
     def post(self) -> None:
         if self.get_body_argument("log_ud", None) is not None:
@@ -410,6 +434,7 @@ class FacilitatorHandler(RoomHandler):
                     facilitator=False,
                     apps=self.room.apps,
                     error="Nøglen passer ikke. Tjek den, og prøv igen.",
+                    then=self._then(),
                 ),
                 403,
             )
@@ -422,10 +447,8 @@ class FacilitatorHandler(RoomHandler):
             secure=self.is_https,
             path="/",
         )
-        target = self.get_query_argument("videre", "") or self.base
-        if urlsplit(target).netloc or not target.startswith("/"):
-            target = self.base  # only pages of this server
-        self.redirect(target, status=303)
+        # only pages of this server (not "//host" nor "/\\host", which browsers read as another site)
+        self.redirect(self._then() or self.base, status=303)
 
 
 def room_handlers(room: RoomContext) -> list[tuple]:

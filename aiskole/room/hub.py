@@ -13,6 +13,8 @@ same room (issue 12, "scale past one laptop").
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -45,16 +47,30 @@ class Snapshot:
     answers: tuple[int, int] = (0, 0)
     #: The projector's rendering of the exercise in play (only when a display watches); approved text only.
     results: str | None = None
+    #: A digest of the free text the presenter approved: approving a word changes the results shown.
+    moderation: str = ""
 
     @property
     def state_version(self) -> str:
         return f"{int(self.open)}-{self.active or ''}-{int(self.revealed)}"
 
+    @property
+    def results_key(self) -> tuple[str, tuple[int, int], str]:
+        """What the displayed results depend on: the state, the answers and the moderation."""
+        return (self.state_version, self.answers, self.moderation)
+
     def state_event(self) -> dict:
         return {"v": self.state_version, "open": self.open, "active": self.active, "revealed": self.revealed}
 
     def results_event(self) -> dict:
-        return {"v": f"{self.state_version}-{self.answers[0]}-{self.answers[1]}", "html": self.results or ""}
+        version = f"{self.state_version}-{self.answers[0]}-{self.answers[1]}-{self.moderation}"
+        return {"v": version, "html": self.results or ""}
+
+
+def moderation_digest(state: WorkshopState) -> str:
+    """A short digest of the approved free text (order does not matter)."""
+    text = "\n".join(sorted(set(state.approved_words)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] if text else ""
 
 
 def take_snapshot(store: Store, workshop: Workshop | None, *, results: bool, now=None) -> Snapshot | None:
@@ -72,7 +88,7 @@ def take_snapshot(store: Store, workshop: Workshop | None, *, results: bool, now
     if results:
         rows = store.list_submissions(exercise=active, workshop_code=workshop.code)
         html = str(live_html(live.aggregate(active, rows, state), state.revealed))
-    return Snapshot(workshop.code, True, active, state.revealed, version, html)
+    return Snapshot(workshop.code, True, active, state.revealed, version, html, moderation_digest(state))
 
 
 class Listener:
@@ -92,7 +108,7 @@ class _Watch:
     listeners: set[Listener] = field(default_factory=set)
     last: Snapshot | None = None
     #: The results version the displays last got (they are re-rendered only when it changes).
-    results_version: tuple[str, tuple[int, int]] | None = None
+    results_version: tuple[str, tuple[int, int], str] | None = None
 
 
 class RoomHub:
@@ -181,13 +197,11 @@ class RoomHub:
         snap = take_snapshot(self.store, workshop, results=False)
         if snap is None:
             return Snapshot(code, False, None, False)
-        key = (snap.state_version, snap.answers)
+        key = snap.results_key
         if results and snap.open and snap.active and key != watch.results_version:
             snap = take_snapshot(self.store, workshop, results=True) or snap
         elif watch.last is not None and watch.last.results is not None and key == watch.results_version:
-            snap = Snapshot(
-                snap.code, snap.open, snap.active, snap.revealed, snap.answers, watch.last.results
-            )
+            snap = dataclasses.replace(snap, results=watch.last.results)
         return snap
 
     def _deliver(self, code: str, watch: _Watch, snap: Snapshot) -> None:
@@ -198,7 +212,7 @@ class RoomHub:
         state_changed = before is None or before.state_version != snap.state_version
         results_changed = snap.results is not None and (before is None or before.results != snap.results)
         if snap.results is not None:
-            watch.results_version = (snap.state_version, snap.answers)
+            watch.results_version = snap.results_key
         for listener in list(watch.listeners):
             if state_changed:
                 listener.send(STATE, snap.state_event())

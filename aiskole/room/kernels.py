@@ -51,6 +51,14 @@ class Owner:
     facilitator: bool = False
 
 
+@dataclass(eq=False)
+class Reservation:
+    """A place under the caps held for a page whose kernel is being started (one per request, by identity:
+    two pages of the same browser opened at once hold two places)."""
+
+    owner: Owner
+
+
 @dataclass
 class KernelPolicy:
     """The caps and the owners of running kernels.
@@ -63,10 +71,12 @@ class KernelPolicy:
     per_address: int = 0
     facilitator: int = 6
     owners: dict[str, Owner] = field(default_factory=dict)
-    #: Kernels being started (counted against the caps until they are running or failed).
-    starting: list[Owner] = field(default_factory=list)
+    #: Pages whose kernel is being started (counted against the caps until their request ends).
+    starting: list[Reservation] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.anonymous < 1:
+            raise ValueError("anonymous must be at least 1")
         if self.per_address <= 0:
             self.per_address = max(2, self.anonymous // 4)
 
@@ -76,7 +86,7 @@ class KernelPolicy:
             del self.owners[kernel_id]
 
     def _held(self) -> list[Owner]:
-        return [*self.owners.values(), *self.starting]
+        return [*self.owners.values(), *(r.owner for r in self.starting)]
 
     def may_start(self, owner: Owner) -> bool:
         held = self._held()
@@ -86,15 +96,20 @@ class KernelPolicy:
         same_address = sum(o.address == owner.address for o in anonymous)
         return len(anonymous) < self.anonymous and same_address < self.per_address
 
-    def reserve(self, owner: Owner) -> None:
-        self.starting.append(owner)
+    def try_reserve(self, owner: Owner) -> Reservation | None:
+        """A place for one more kernel of ``owner``, or ``None`` when a cap is reached (check and take at once)."""
+        if not self.may_start(owner):
+            return None
+        reservation = Reservation(owner)
+        self.starting.append(reservation)
+        return reservation
 
-    def release(self, owner: Owner) -> None:
-        if owner in self.starting:
-            self.starting.remove(owner)
+    def release(self, reservation: Reservation | None) -> None:
+        """Give the place back (the request ended: its kernel runs and is an owner now, or it never started)."""
+        if reservation is not None and reservation in self.starting:
+            self.starting.remove(reservation)
 
     def started(self, kernel_id: str, owner: Owner) -> None:
-        self.release(owner)
         self.owners[kernel_id] = owner
 
     def may_use(self, kernel_id: str, browser: str | None, facilitator: bool) -> bool:

@@ -144,13 +144,15 @@ def landing_page(*, base: str, facilitator: bool, apps, lessons) -> Markup:
     )
 
 
-def facilitator_page(*, base: str, facilitator: bool, apps, error: str = "") -> Markup:
+def facilitator_page(*, base: str, facilitator: bool, apps, error: str = "", then: str = "") -> Markup:
+    """The facilitator's login (``then``: the page of this server to go to afterwards)."""
     return render(
         "room/facilitator.html.j2",
         base=base,
         facilitator=facilitator,
         facilitator_apps=[a for a in apps if a.facilitator_only],
         error=error,
+        then=then,
     )
 
 

@@ -19,9 +19,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 import socket
 import time
+import traceback
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -95,6 +97,40 @@ def host_is_allowed(host_header: str | None, allowed: frozenset[str]) -> bool:
     return is_ip_literal(host) or host in allowed or host.endswith(".localhost")
 
 
+#: Percent-escapes of characters that change what a path means: ``.``, ``/``, ``\\``, NUL, ``%`` itself.
+_MEANINGFUL_ESCAPE = re.compile(r"%(2e|2f|5c|00|25)", re.IGNORECASE)
+
+
+def is_canonical_path(path: str | None) -> bool:
+    """Whether a request's raw path is written the one way the server writes it: absolute, no empty, ``.`` or
+    ``..`` segment, no backslash or control character, and no escaped dot, slash or backslash.
+
+    ``/voila/render/deltag.ipynb/../praesentation.ipynb``, ``/voila/render/%2e%2e/x`` and
+    ``//voila/static/x`` are not; every link the server makes is.
+    """
+    if not isinstance(path, str) or not path.startswith("/"):
+        return False
+    if "\\" in path or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path):
+        return False
+    if _MEANINGFUL_ESCAPE.search(path):
+        return False
+    segments = path[1:].split("/")
+    # an empty segment is allowed only as the last one (a trailing slash)
+    return not any(seg in ("", ".", "..") for seg in segments[:-1]) and segments[-1] not in (".", "..")
+
+
+def safe_redirect(target: str | None, default: str) -> str:
+    """``target`` when it is a path on this server (``/...``), else ``default``: never another site, not even
+    by ``//host``, ``/\\host`` or a scheme."""
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return default
+    if not is_canonical_path(target.split("?", 1)[0]) or urlsplit(target).netloc:
+        return default
+    if any(ch.isspace() for ch in target):
+        return default
+    return target
+
+
 def is_loopback(address: str | None) -> bool:
     try:
         return ipaddress.ip_address((address or "").split("%", 1)[0]).is_loopback
@@ -110,6 +146,31 @@ def client_address(remote_ip: str | None, headers: Mapping[str, str], settings: 
         if forwarded:
             return forwarded
     return remote_ip or "?"
+
+
+def is_https(request, settings: Settings) -> bool:
+    """Whether the browser reached the server over HTTPS (behind the proxy: as the proxy says), so cookies
+    are marked ``Secure``."""
+    if settings.behind_proxy:
+        return (request.headers.get("X-Forwarded-Proto") or "").strip().lower() == "https"
+    return request.protocol == "https"
+
+
+def log_handler_exception(logger, handler: str, typ, value, tb) -> None:
+    """Log a request handler's error without anything personal.
+
+    Tornado's own log line names the client's address and the whole URL (which holds a workshop code), and an
+    exception's message may quote what a participant typed. Here: the handler, the exception's type and where
+    it happened (file, line, function) only. Expected HTTP errors (4xx) are not logged at all.
+    """
+    status = getattr(value, "status_code", None)
+    if isinstance(status, int):
+        if status >= 500:
+            logger.warning("%d in %s", status, handler)
+        return
+    # where it happened, without the source lines (a line may hold a literal) or any value
+    frames = "".join(f"  {f.filename}:{f.lineno} in {f.name}\n" for f in traceback.extract_tb(tb))
+    logger.error("uncaught %s in %s\n%s", getattr(typ, "__name__", "error"), handler, frames)
 
 
 def cookie_for(key: str) -> str:
@@ -143,12 +204,15 @@ def is_facilitator(
 def same_origin(headers: Mapping[str, str]) -> bool:
     """Whether a state-changing request comes from a page of this server (a guard against cross-site forms).
 
-    Browsers send ``Origin`` on cross-site POSTs and ``Sec-Fetch-Site`` on every request; a client that sends
-    neither is not a browser on someone else's page.
+    Browsers send ``Sec-Fetch-Site`` on every request (older ones at least ``Origin`` on a cross-site POST); a
+    client that sends neither is not a browser on someone else's page. ``Origin: null`` (a sandboxed frame, a
+    ``data:`` page) is refused.
     """
     site = headers.get("Sec-Fetch-Site")
     if site is not None and site not in ("same-origin", "none"):
         return False
+    if site == "same-origin":
+        return True  # the browser says so (and a page cannot forge Sec- headers)
     origin = headers.get("Origin")
     if origin is None:
         return True

@@ -25,6 +25,10 @@ from aiskole.room import pages
 from aiskole.store import Store, Workshop
 
 
+class BadCode(UserError):
+    """Text that cannot be a workshop code (a typing mistake, not a guess)."""
+
+
 class NotFound(UserError):
     """No workshop with that code (a failed guess)."""
 
@@ -66,14 +70,17 @@ class Room:
 
         Raises
         ------
-        ValueError
+        BadCode
             A code of the wrong form (Danish; not a guess).
         NotFound
             No workshop with that code, or it is a pilot's (Danish; a guess).
         Closed
             The workshop is closed or expired.
         """
-        code = ws.normalise_code(typed)
+        try:
+            code = ws.normalise_code(typed)
+        except ValueError as exc:
+            raise BadCode(str(exc)) from None
         found = self.store.get_workshop(code)
         if found is None or found.is_pilot:
             raise NotFound("Den kode findes ikke. Tjek, at du har skrevet den rigtigt, og prøv igen.")
