@@ -130,7 +130,9 @@ def test_quadrant_chart_png_and_alt_text():
     png = poster.quadrant_png(canvas.evaluation, canvas.title)
     assert png_size(png)[0] > 300
     alt = poster.quadrant_alt_text(canvas.evaluation, canvas.title)
-    assert alt.startswith("Kvadrantdiagram: «Svartid Borgerservice 2027» ligger i feltet Lavthængende frugter")
+    assert alt.startswith(
+        "Kvadrantdiagram: «Svartid Borgerservice 2027» ligger i feltet Lavthængende frugter"
+    )
     assert "gevinst 3,55" in alt and "1.200 timer pr. år" in alt
 
 

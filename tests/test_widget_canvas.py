@@ -46,7 +46,10 @@ def test_save_stores_the_canvas_and_shows_the_quadrant(any_url):
     assert "Placering: Lavthængende frugter" in view.result.value
     assert "Gevinst: 3,55" in view.result.value and "Kompleksitet: 2,05" in view.result.value
     assert '<img src="data:image/png;base64,' in view.chart.value
-    assert 'alt="Kvadrantdiagram: «Svar på henvendelser» ligger i feltet Lavthængende frugter' in view.chart.value
+    assert (
+        'alt="Kvadrantdiagram: «Svar på henvendelser» ligger i feltet Lavthængende frugter'
+        in view.chart.value
+    )
     view.save_button.click()
     assert "Gemt som canvas nr." in view.status.value
     [row] = store.list_submissions()
