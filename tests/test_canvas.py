@@ -65,7 +65,7 @@ def test_dataset_loads_with_sources_and_dates():
     assert [p.weight for p in content.gevinst.parts] == list(GAIN_W.values())
     assert [p.weight for p in content.kompleksitet.parts] == list(COMPLEXITY_W.values())
     assert [q.name for q in content.quadrants] == [
-        "Quick wins",
+        "Lavthængende frugter",
         "Strategiske projekter",
         "Små forbedringer",
         "Parkér",
@@ -157,10 +157,10 @@ def test_scores_match_an_independent_recomputation(chosen, hours, weights):
 
 def test_a_worked_example():
     # tid 4 (1,200 h); gevinst = (4·40 + 4·20 + 3·15 + 1·10 + 4·15)/100 = 3.55
-    # kompleksitet = (2·25 + 3·30 + 1·15 + 2·20 + 1·10)/100 = 2.05 -> Quick wins
+    # kompleksitet = (2·25 + 3·30 + 1·15 + 2·20 + 1·10)/100 = 2.05 -> Lavthængende frugter
     ev = cv.evaluate(scores(), hours=1200, gates=NO)
     assert (ev.gevinst, ev.kompleksitet, ev.quadrant) == (3.55, 2.05, "quick_wins")
-    assert ev.quadrant_name == "Quick wins"
+    assert ev.quadrant_name == "Lavthængende frugter"
 
 
 def test_weights_are_normalised_and_scale_free():
@@ -183,7 +183,7 @@ def test_weights_are_normalised_and_scale_free():
     [
         ({**GAIN_W, "klima": -1}, "En vægt kan ikke være negativ: «Klima og CO₂»"),
         (dict.fromkeys(GAIN_W, 0), "Mindst én vægt for gevinst skal være større end 0"),
-        ({k: v for k, v in GAIN_W.items() if k != "strategi"}, "Skriv en vægt for «Strategisk fit»"),
+        ({k: v for k, v in GAIN_W.items() if k != "strategi"}, "Skriv en vægt for «Passer til strategien»"),
         ({**GAIN_W, "klima": "ti"}, "Vægten skal være et tal: «Klima og CO₂»"),
         ({**GAIN_W, "klima": math.nan}, "Vægten skal være et tal"),
         ({**GAIN_W, "co2": 3}, "Ukendte vægte for gevinst"),
@@ -209,7 +209,7 @@ def test_stop_gates_take_the_idea_off_the_quadrant(gate):
     assert hit.legal_basis and hit.sources
     assert ev.gevinst == 5  # still computed, shown for information only
     assert ev.to_dict()["quadrant"] is None and ev.to_dict()["stopped"] is True
-    # without the gate the same idea is a quick win
+    # without the gate the same idea is a low-hanging fruit
     assert cv.evaluate(HIGH, hours=5000, gates=NO).quadrant == "quick_wins"
 
 
@@ -377,7 +377,7 @@ def test_field_validation_in_danish():
         cv.validate_fields({**good, "problem": "x" * 501})
     with pytest.raises(ValueError, match=r"og 1 felt mere"):
         cv.validate_fields({**good, "problem": "x" * 501, "dpo": "y" * 121})
-    with pytest.raises(ValueError, match=r"Udfyld felterne «Titel på use casen» og «AI-løsning»\."):
+    with pytest.raises(ValueError, match=r"Udfyld felterne «Idéens titel» og «AI-løsning»\."):
         cv.validate_fields({"problem": "p", "titel": "   "})
     with pytest.raises(ValueError, match=r"Ukendte felter: 'navn'"):
         cv.validate_fields({**good, "navn": "Jens"})

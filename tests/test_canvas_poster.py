@@ -61,7 +61,7 @@ def test_a3_pdf_is_a3_landscape_with_the_title():
     assert b"/Title (Use-case-canvas: Svartid Borgerservice 2027)" in pdf
     text = pdf_text(pdf)
     assert "Svartid Borgerservice 2027" in text
-    assert "Quick wins" in text and "Problem" in text
+    assert "Lavthængende frugter" in text and "Problem" in text
 
 
 def test_a3_png_has_the_proportions_of_a3():
@@ -130,7 +130,9 @@ def test_quadrant_chart_png_and_alt_text():
     png = poster.quadrant_png(canvas.evaluation, canvas.title)
     assert png_size(png)[0] > 300
     alt = poster.quadrant_alt_text(canvas.evaluation, canvas.title)
-    assert alt.startswith("Kvadrantdiagram: «Svartid Borgerservice 2027» ligger i feltet Quick wins")
+    assert alt.startswith(
+        "Kvadrantdiagram: «Svartid Borgerservice 2027» ligger i feltet Lavthængende frugter"
+    )
     assert "gevinst 3,55" in alt and "1.200 timer pr. år" in alt
 
 

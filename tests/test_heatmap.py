@@ -243,7 +243,7 @@ def test_drift_is_shown_only_when_used():
 
 
 def test_mixed_scales_are_refused():
-    with pytest.raises(ValueError, match="vurderet på en 5×5-skala, men heatmappet er 3×3"):
+    with pytest.raises(ValueError, match="vurderet på en 5×5-skala, men risikokortet er 3×3"):
         hm.build([risk(likelihood=1, consequence=1, scale=5)], 3)
 
 

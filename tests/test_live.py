@@ -212,7 +212,7 @@ def test_heatmap_counts_every_risk_per_cell_and_band():
     assert r.cell(3, 1).likelihood_label == "sandsynlig" and r.cell(3, 1).consequence_label == "begrænset"
     html = live_html(r, True)
     assert re.search(r'<span class="aiskole-live-cellcount">3</span>.*?RØD 9', html)
-    assert "1 heatmap på 5×5-skalaen er ikke talt med her." in html
+    assert "1 risikokort på 5×5-skalaen er ikke talt med her." in html
     assert "script" not in html and "En risiko" not in html  # risk titles are never shown
     assert bar_row(html, '<span aria-hidden="true">▲</span> RØD', "3")
 
@@ -258,7 +258,7 @@ def test_canvas_positions_quadrants_and_stops():
     assert "Hemmelig" not in html and "Ansigtsgenkendelse" not in html  # not approved: never shown
     assert "Hold 4 (gevinst 1,00 · kompleksitet 4,00)" in html
     assert "STOP – ikke placeret: 1 idé" in html and "Hold 3 (gevinst 2,00" in html
-    assert "Quick wins: 1 idé" in html and "Små forbedringer: 0 idéer" in html
+    assert "Lavthængende frugter: 1 idé" in html and "Små forbedringer: 0 idéer" in html
     hidden = live_html(r, False)
     assert "4 svar indtil nu – resultaterne er skjult" in hidden and "Hold" not in hidden
 

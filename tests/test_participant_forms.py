@@ -378,12 +378,12 @@ def test_the_canvas_model_is_the_one_the_canvas_view_saves(store):
 @pytest.mark.parametrize(
     "changes, field, message",
     [
-        ({"titel": ""}, "titel", "Udfyld feltet «Titel på use casen»."),
+        ({"titel": ""}, "titel", "Udfyld feltet «Idéens titel»."),
         ({"problem": "  "}, "problem", "Udfyld feltet «Problem»."),
         (
             {"titel": "x" * 81},
             "titel",
-            "Feltet «Titel på use casen» er for langt: 81 tegn. Der er plads til 80 tegn – forkort teksten.",
+            "Feltet «Idéens titel» er for langt: 81 tegn. Der er plads til 80 tegn – forkort teksten.",
         ),
         ({"ai_loesning": "y" * 501}, "ai_loesning", "Feltet «AI-løsning» er for langt: 501 tegn."),
         ({cv.FORM_HOURS: ""}, cv.FORM_HOURS, "Frigjort tid: skriv et tal."),
@@ -444,7 +444,7 @@ def test_an_empty_canvas_form_names_every_field():
 def test_the_canvas_result_page_says_where_the_idea_lands():
     """The quadrant in words, both scores, the gates with their legal basis, and STOP when a gate stops it."""
     html = done_page("canvas", cv.from_form(Form(canvas_fields()), CANVAS))
-    assert "Placering: Quick wins" in html and "Gevinst: <strong>3,55</strong> af 5" in html
+    assert "Placering: Lavthængende frugter" in html and "Gevinst: <strong>3,55</strong> af 5" in html
     stop = done_page("canvas", cv.from_form(Form(canvas_fields(forbudt="ja")), CANVAS))
     assert "STOP – idéen placeres ikke" in stop and "Placering:" not in stop
     assert str(escape(CANVAS.gate("forbudt").legal_basis)) in stop
@@ -596,7 +596,7 @@ def test_a_red_risk_of_ones_own_needs_an_owner_and_a_mitigation():
 def test_an_empty_heatmap_asks_for_a_risk():
     """No risk at all: the unit's message on the first risk, nothing saved."""
     error = errors_of("heatmap", {})
-    assert error.errors == {"risiko1_titel": "Tilføj mindst én risiko, før I gemmer heatmappet."}
+    assert error.errors == {"risiko1_titel": "Tilføj mindst én risiko, før I gemmer risikokortet."}
 
 
 def test_the_heatmap_result_page_shows_each_band_in_words():

@@ -43,10 +43,13 @@ def test_save_stores_the_canvas_and_shows_the_quadrant(any_url):
     fill(view)
     store.create_pilot("Test", code="canvas-1")
     view.workshop_code.value = "canvas-1"
-    assert "Placering: Quick wins" in view.result.value
+    assert "Placering: Lavthængende frugter" in view.result.value
     assert "Gevinst: 3,55" in view.result.value and "Kompleksitet: 2,05" in view.result.value
     assert '<img src="data:image/png;base64,' in view.chart.value
-    assert 'alt="Kvadrantdiagram: «Svar på henvendelser» ligger i feltet Quick wins' in view.chart.value
+    assert (
+        'alt="Kvadrantdiagram: «Svar på henvendelser» ligger i feltet Lavthængende frugter'
+        in view.chart.value
+    )
     view.save_button.click()
     assert "Gemt som canvas nr." in view.status.value
     [row] = store.list_submissions()
@@ -81,7 +84,7 @@ def test_missing_fields_and_gates_get_danish_messages_and_nothing_is_lost(store)
     view = CanvasView(store_factory=lambda: store)
     view.set_values(fields={"problem": "Noget vigtigt"}, scores=SCORES, hours=10)
     view.save_button.click()
-    assert "Udfyld felterne «Titel på use casen» og «AI-løsning»." in view.status.value
+    assert "Udfyld felterne «Idéens titel» og «AI-løsning»." in view.status.value
     assert 'role="alert"' in view.status.value
     view.set_values(fields={"titel": "T", "ai_loesning": "A"})
     view.save_button.click()
@@ -179,11 +182,11 @@ def test_poster_gives_pdf_and_png_links_and_goes_stale_on_change(store):
     assert base64.b64decode(payload) == pdf
     assert "A3-plakaten er klar" in view.status.value
     view.fields["kpi"].value = "Svartid i dage"
-    assert "Canvasset er ændret" in view.downloads.value
+    assert "Skemaet er ændret" in view.downloads.value
     # the poster needs the title, but not every answer about the law
     view.fields["titel"].value = ""
     view.poster_button.click()
-    assert "Udfyld feltet «Titel på use casen»." in view.status.value
+    assert "Udfyld feltet «Idéens titel»." in view.status.value
 
 
 def test_poster_without_gate_answers_is_marked_provisional(store):
@@ -203,7 +206,7 @@ def test_unreachable_store_keeps_everything_on_screen():
     view.save_button.click()
     assert "Databasen kan ikke nås" in view.status.value
     assert view.fields["titel"].value == FIELDS["titel"]
-    assert "Placering: Quick wins" in view.result.value
+    assert "Placering: Lavthængende frugter" in view.result.value
     assert view.save_button.disabled is False
 
 

@@ -50,7 +50,7 @@ def test_save_stores_the_heatmap_shown(any_url):
     assert "RØD 6" in view.table.value and "GUL 4" in view.table.value
     assert "Jeres risici (3)" in view.list_heading.value
     view.save_button.click()
-    assert re.search(r"Gemt som heatmap nr\. \d+", view.status.value)
+    assert re.search(r"Gemt som risikokort nr\. \d+", view.status.value)
     [row] = store.list_submissions()
     assert view.saved_id == row.id
     assert (row.exercise, row.workshop_code) == ("heatmap", "FROKOST-1")
@@ -100,7 +100,7 @@ def test_a_red_risk_without_owner_is_refused_and_nothing_is_lost(store):
     assert len(view.risks) == 1 and view.risks[0].owner == "Systemejer"
     assert "Risiko nr. 1 er rettet: RØD 9" in view.form_status.value
     view.save_button.click()
-    assert "Gemt som heatmap nr." in view.status.value
+    assert "Gemt som risikokort nr." in view.status.value
     assert store.list_submissions()[0].answers["risks"][0]["owner"] == "Systemejer"
 
 
@@ -211,7 +211,7 @@ def test_png_download_link_is_a_valid_png_and_follows_changes(store):
     add(view, "A", "data", 2, 2)
     view.png_button.click()
     link = view.download.value
-    assert 'download="risiko-heatmap.png"' in link and "Hent heatmappet som billede (PNG)" in link
+    assert 'download="risikokort.png"' in link and "Hent risikokortet som billede (PNG)" in link
     data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1))
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     add(view, "B", "data", 3, 1)

@@ -106,9 +106,9 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     Exercise(
         "heatmap",
-        "Risiko-heatmap",
+        "Risikokort",
         "risiko-heatmap.ipynb",
-        "Hvor er risikoen størst for borgeren? Sæt jeres AI-risici ind i et heatmap.",
+        "Hvor er risikoen størst for borgeren? Sæt jeres AI-risici ind på et risikokort.",
         "aiskole.widgets.heatmap:HeatmapView",
         live=True,
         pilot=True,

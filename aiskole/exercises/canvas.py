@@ -741,7 +741,7 @@ class CanvasSubmission:
         fields = answers.get("fields")
         scores = answers.get("scores")
         if not isinstance(fields, Mapping) or not isinstance(scores, Mapping):
-            raise Unreadable("Canvasset mangler sine felter eller point.")
+            raise Unreadable("Skemaet mangler sine felter eller point.")
         hours = answers.get("hours", 0)
         weights = answers.get("weights")
         gates = answers.get("gates")

@@ -371,11 +371,11 @@ def check_ready(risks: Sequence[Risk]) -> None:
         With a Danish message that names each red risk and what it lacks.
     """
     if not risks:
-        raise ValueError("Tilføj mindst én risiko, før I gemmer heatmappet.")
+        raise ValueError("Tilføj mindst én risiko, før I gemmer risikokortet.")
     lacking = [r for r in risks if not r.ready]
     if not lacking:
         return
-    rule = "En rød risiko skal have en ejer og et tiltag, før heatmappet kan gemmes."
+    rule = "En rød risiko skal have en ejer og et tiltag, før risikokortet kan gemmes."
     if len(lacking) == 1:
         r = lacking[0]
         raise ValueError(f"Risikoen »{r.title}« er rød og mangler {join_danish(r.missing)}. {rule}")
@@ -477,7 +477,7 @@ def build(risks: Sequence[Risk], scale: int = 3, content: RisksContent | None = 
         if r.scale != scale:
             raise ValueError(
                 f"Risikoen »{r.title}« er vurderet på en {r.scale}×{r.scale}-skala, "
-                f"men heatmappet er {scale}×{scale}."
+                f"men risikokortet er {scale}×{scale}."
             )
     cells: dict[tuple[int, int], Cell] = {}
     for li in range(1, scale + 1):
@@ -546,7 +546,7 @@ class HeatmapSubmission:
         scale = answers.get("scale", 3)
         stored = answers.get("risks")
         if not isinstance(stored, list):
-            raise Unreadable("Heatmappet har ingen liste over risici.")
+            raise Unreadable("Risikokortet har ingen liste over risici.")
         risks = tuple(
             Risk(
                 domain=r.get("domain"),

@@ -70,7 +70,7 @@ class CanvasView(ExerciseView):
         self.widget = self._wrap(
             [
                 intro,
-                _section("1. Beskriv use casen"),
+                _section("1. Beskriv idéen"),
                 *field_rows,
                 _section(
                     "2. Gevinst", "Hvor meget giver løsningen? 0 = ingen gevinst, 5 = meget stor gevinst."
@@ -220,11 +220,11 @@ class CanvasView(ExerciseView):
         self.chart.add_class("aiskole-canvas-chart")
         self.workshop_code = _stack(workshop_code_field(workshop_code))
         self.save_button = w.Button(
-            description="Gem", button_style="primary", tooltip="Gem canvasset (anonymt)"
+            description="Gem", button_style="primary", tooltip="Gem skemaet (anonymt)"
         )
         self.save_button.on_click(self._on_save)
         self.poster_button = w.Button(
-            description="Lav A3-plakat", tooltip="Lav canvasset som A3-plakat (PDF og PNG) til at printe"
+            description="Lav A3-plakat", tooltip="Lav skemaet som A3-plakat (PDF og PNG) til at printe"
         )
         self.poster_button.on_click(self._on_poster)
         self.downloads = w.HTML(layout=w.Layout(width="auto"))

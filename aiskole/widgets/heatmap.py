@@ -77,7 +77,7 @@ class HeatmapView(ExerciseView):
                 self.list_heading,
                 self.risk_list,
                 self.form,
-                w.HTML(heading("Heatmap")),
+                w.HTML(heading("Risikokortet")),
                 self.table,
                 w.HTML(heading("Områder")),
                 self.domain_summary,
@@ -194,7 +194,7 @@ class HeatmapView(ExerciseView):
         self.domain_summary = w.HTML()
         self.png_button = w.Button(
             description="Lav billede (PNG)",
-            tooltip="Lav heatmappet som billede",
+            tooltip="Lav risikokortet som billede",
             layout=w.Layout(width="auto"),
         )
         self.png_button.on_click(self._bottom_guard(self._on_png))
@@ -209,7 +209,7 @@ class HeatmapView(ExerciseView):
             )
         )
         self.save_button = w.Button(
-            description="Gem", button_style="primary", tooltip="Gem heatmappet (anonymt)"
+            description="Gem", button_style="primary", tooltip="Gem risikokortet (anonymt)"
         )
         self.save_button.on_click(self._on_save)
 
@@ -365,7 +365,7 @@ class HeatmapView(ExerciseView):
     def _make_png(self, heatmap: hm.Heatmap) -> None:
         image = heatmap_png.render_png(heatmap, self._content)
         self.download.value = download_link(
-            image.png, "risiko-heatmap.png", "image/png", "Hent heatmappet som billede (PNG)"
+            image.png, "risikokort.png", "image/png", "Hent risikokortet som billede (PNG)"
         )
 
     # -- events --------------------------------------------------------------------------------------
@@ -492,9 +492,9 @@ class HeatmapView(ExerciseView):
             self.saved_id = store.save(model, workshop_code=code, participant=self.participant)
             self._saved_code = code
         message = (
-            f"Heatmappet er opdateret (nr. {self.saved_id})."
+            f"Risikokortet er opdateret (nr. {self.saved_id})."
             if updated
-            else f"Gemt som heatmap nr. {self.saved_id}."
+            else f"Gemt som risikokort nr. {self.saved_id}."
         )
         if self.title.value.strip():
             message += " Bemærk: risikoen i formularen er ikke tilføjet endnu – tryk »Tilføj risiko«."

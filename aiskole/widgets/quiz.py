@@ -17,7 +17,7 @@ from aiskole.exercises import quiz
 from aiskole.exercises.quiz import QuizSubmission
 from aiskole.render import render
 from aiskole.store import Store, open_store
-from aiskole.widgets.base import ExerciseView, paragraph, workshop_code_field
+from aiskole.widgets.base import ExerciseView, workshop_code_field
 
 
 def _auto() -> w.Layout:
@@ -78,12 +78,14 @@ class QuizView(ExerciseView):
         counts = {t: sum(q.topic == t for q in self._content.questions) for t in quiz.TOPICS}
         options = [(f"Alle emner ({len(self._content.questions)} spørgsmål)", "alle")]
         options += [(f"{self._content.topics[t]} ({counts[t]})", t) for t in quiz.TOPICS if counts[t]]
+        # the label is the dropdown's own (a <label for>), so a screen reader names the list "Emne"
         self.topic = w.Dropdown(
-            options=options, value="alle", layout=w.Layout(width="auto", max_width="100%")
+            options=options, value="alle", description="Emne", layout=w.Layout(width="auto", max_width="100%")
         )
+        self.topic.add_class("aiskole-stack")
         self.start_button = w.Button(description="Start quiz", button_style="primary", layout=_auto())
         self.start_button.on_click(self.guard(self._on_start))
-        children = [w.HTML(paragraph("Emne", "aiskole-quiz-label")), self.topic, self.start_button]
+        children = [self.topic, self.start_button]
         self._start_box = w.VBox(
             children if self._fixed is None else [self.start_button], layout=w.Layout(width="auto")
         )

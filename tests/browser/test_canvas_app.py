@@ -52,7 +52,7 @@ def run_flow(watched, server, label: str, viewport: dict):
     count = fill_canvas(page)
     assert count == 14  # title, nine canvas fields, four roles
     quadrant = page.locator(".aiskole-canvas-quadrant")
-    expect(quadrant).to_have_text(re.compile("Placering: Quick wins"))
+    expect(quadrant).to_have_text(re.compile("Placering: Lavthængende frugter"))
     chart = page.locator(".aiskole-canvas-chart img")
     expect(chart).to_be_visible()
     assert chart.get_attribute("alt").startswith("Kvadrantdiagram:")

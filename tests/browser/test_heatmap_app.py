@@ -21,7 +21,7 @@ def open_app(watched, server) -> float:
     page = watched.page
     start = time.perf_counter()
     page.goto(server.url + "voila/render/" + APP, wait_until="commit")
-    expect(page.get_by_text("Risiko-heatmap: hvor er risikoen størst for borgeren?")).to_be_visible(
+    expect(page.get_by_text("Risikokort: hvor er risikoen størst for borgeren?")).to_be_visible(
         timeout=60_000
     )
     expect(page.get_by_role("radio", name="1 usandsynlig", exact=True)).to_be_visible(timeout=60_000)
@@ -83,12 +83,12 @@ def test_add_refuse_fix_and_save_with_xss_payloads(voila_sqlite, open_page, view
     expect(page.get_by_role("alert")).to_contain_text("Workshopkoden skal være")
     page.get_by_label("Workshopkode (valgfri)").fill("")
     page.get_by_role("button", name="Gem", exact=True).click()
-    status = page.get_by_text(re.compile(r"Gemt som heatmap nr\. \d+"))
+    status = page.get_by_text(re.compile(r"Gemt som risikokort nr\. \d+"))
     expect(status).to_be_visible()
     submission_id = int(re.search(r"nr\. (\d+)", status.inner_text()).group(1))
 
     page.get_by_role("button", name="Lav billede (PNG)").click()
-    link = page.get_by_role("link", name="Hent heatmappet som billede (PNG)")
+    link = page.get_by_role("link", name="Hent risikokortet som billede (PNG)")
     expect(link).to_have_attribute("href", re.compile(r"^data:image/png;base64,"))
 
     # every payload is shown as text, none ran
