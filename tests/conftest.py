@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +17,11 @@ from tests.pg import PostgresServer
 
 # Everything the test session starts (papermill and nbval kernels, Voilà servers) inherits this, so no
 # test ever writes into the user's real data folder.
+# The folder goes when the session ends: test databases are not left in /tmp.
 if "AISKOLE_TEST_KEEP_DATA_DIR" not in os.environ:
     os.environ["AISKOLE_DATA_DIR"] = tempfile.mkdtemp(prefix="aiskole-test-data-")
     os.environ.pop("AISKOLE_DATABASE_URL", None)
+    atexit.register(shutil.rmtree, os.environ["AISKOLE_DATA_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 

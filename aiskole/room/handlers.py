@@ -322,6 +322,10 @@ class LiveHandler(RoomHandler, Listener):
         # No gzip on a stream of small events: Tornado would compress text/event-stream, and a proxy or a
         # phone's browser may wait for more compressed bytes before it hands an event on.
         self._transforms = []
+        # Each event is a few hundred bytes: send it at once, not after Nagle's wait for the phone's ACK.
+        stream = getattr(self.request.connection, "stream", None)
+        if stream is not None and not stream.closed():
+            stream.set_nodelay(True)
         self._done = asyncio.Event()
         self.write(b"retry: 2000\n\n")
         self.flush()

@@ -123,13 +123,10 @@ class Room:
         editing = query.get("ret") == "1"
         results = self._results(workshop, active, state) if model is not None and state.revealed else None
         if model is not None and not editing:
-            return pages.ExerciseScreen(
-                exercise,
-                content,
-                result=unit.participant_result(model, content),
-                query=query,
-                results=results,
-            )
+            result = _participant_result(unit, model, content)
+            if result is not None:
+                return pages.ExerciseScreen(exercise, content, result=result, query=query, results=results)
+            model = None  # stored under content that has changed since: the form again, empty
         form = Form(unit.form_values(model)) if model is not None else Form()
         return pages.ExerciseScreen(exercise, content, form=form, query=query, client_key=str(uuid.uuid4()))
 
@@ -190,6 +187,15 @@ class Room:
 
     def with_message(self, view: View, message: str) -> View:
         return View(view.workshop, view.body, view.version, view.active, view.refresh, message, view.invalid)
+
+
+def _participant_result(unit: Any, model: Any, content: Any) -> Any:
+    """The participant's own result, or None where their stored answer no longer fits the exercise's content
+    (a question or an option removed from the dataset since they answered)."""
+    try:
+        return unit.participant_result(model, content)
+    except (Unreadable, LookupError, ValueError, TypeError):
+        return None
 
 
 def _client_key(form: Form) -> str | None:

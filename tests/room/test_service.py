@@ -162,3 +162,16 @@ def test_another_workshops_free_text_never_reaches_a_participant(store, room):
     store.save(exercises.get("poll").unit.make_vote(3, "uden-workshop"), participant="browser-3", check=False)
     body = room.view(a, "browser-1").body
     assert "alfa" in body and "beta" not in body and "uden-workshop" not in body
+
+
+def test_a_stored_answer_that_no_longer_fits_the_exercise_gives_the_form_again(store, room, monkeypatch):
+    workshop = play(store, store.create_workshop("Frokostdemo").code, "poll")
+    room.answer(workshop, "poll", Form({"svar": "4"}), "browser-1")
+    unit = exercises.get("poll").unit
+
+    def changed_since(model, content):  # the dataset changed under the stored answer
+        raise KeyError("svar")
+
+    monkeypatch.setattr(unit, "participant_result", changed_since)
+    view = room.view(store.get_workshop(workshop.code), "browser-1")
+    assert "<form" in view.body and not view.refresh
