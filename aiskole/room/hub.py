@@ -109,6 +109,8 @@ class _Watch:
     last: Snapshot | None = None
     #: The results version the displays last got (they are re-rendered only when it changes).
     results_version: tuple[str, tuple[int, int], str] | None = None
+    #: The read made when the first connection came (see :meth:`RoomHub.subscribe`).
+    first_read: asyncio.Task | None = None
 
 
 class RoomHub:
@@ -145,6 +147,10 @@ class RoomHub:
         watch.listeners.add(listener)
         if watch.last is not None:
             self._send_current(watch, listener)
+        elif watch.first_read is None:
+            # A workshop nobody watched: read it now, not at the next tick (up to ``interval`` later), so the
+            # first phone of a room is told at once; the phones that join meanwhile get the same read.
+            watch.first_read = asyncio.get_event_loop().create_task(self._read_first(code, watch))
         self._ensure_running()
 
     def unsubscribe(self, code: str, listener: Listener) -> None:
@@ -182,15 +188,24 @@ class RoomHub:
 
     async def poll_once(self) -> None:
         """Read every watched workshop once and send what changed (tests call this by hand)."""
-        loop = asyncio.get_event_loop()
         for code, watch in list(self._watches.items()):
-            results = any(listener.wants_results for listener in watch.listeners)
-            try:
-                snap = await loop.run_in_executor(self.executor, self._snapshot, code, results, watch)
-            except (StoreError, UserError) as exc:
-                log.warning("room hub: workshop could not be read: %s", type(exc).__name__)
-                continue
-            self._deliver(code, watch, snap)
+            await self._poll_watch(code, watch)
+
+    async def _read_first(self, code: str, watch: _Watch) -> None:
+        try:
+            await self._poll_watch(code, watch)
+        except Exception:  # noqa: BLE001 - the periodic poll tries again
+            log.exception("room hub: first read failed")
+
+    async def _poll_watch(self, code: str, watch: _Watch) -> None:
+        loop = asyncio.get_event_loop()
+        results = any(listener.wants_results for listener in watch.listeners)
+        try:
+            snap = await loop.run_in_executor(self.executor, self._snapshot, code, results, watch)
+        except (StoreError, UserError) as exc:
+            log.warning("room hub: workshop could not be read: %s", type(exc).__name__)
+            return
+        self._deliver(code, watch, snap)
 
     def _snapshot(self, code: str, results: bool, watch: _Watch) -> Snapshot:
         workshop = self.store.get_workshop(code)

@@ -257,3 +257,33 @@ def test_server_sent_events_are_framed():
     assert sse("state", {"v": "1-poll-0", "tekst": "æøå"}) == (
         'event: state\ndata: {"v":"1-poll-0","tekst":"æøå"}\n\n'.encode()
     )
+
+
+def test_the_first_phone_of_a_room_is_told_at_once_not_at_the_next_poll(store, executor):
+    """The hub's loop may be asleep for a whole interval (its last watcher just left): a phone that comes
+    then still gets the state within a read, not after the interval."""
+    code = store.create_workshop("Frokostdemo").code
+    store.set_workshop_state(code, {"active": "poll"})
+
+    async def scenario():
+        hub = RoomHub(store, executor, interval=30)
+        first = Phone()
+        hub.subscribe(code, first)
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if first.events:
+                break
+        hub.unsubscribe(code, first)  # nobody watches; the loop sleeps its 30 s
+        await asyncio.sleep(0.05)
+        second = Phone()
+        hub.subscribe(code, second)
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if second.events:
+                break
+        hub._task.cancel()
+        return first.events, second.events
+
+    first, second = asyncio.run(scenario())
+    assert first and first[0][0] == STATE and first[0][1]["active"] == "poll"
+    assert second and second[0][0] == STATE and second[0][1]["active"] == "poll"
