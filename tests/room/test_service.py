@@ -175,3 +175,16 @@ def test_a_stored_answer_that_no_longer_fits_the_exercise_gives_the_form_again(s
     monkeypatch.setattr(unit, "participant_result", changed_since)
     view = room.view(store.get_workshop(workshop.code), "browser-1")
     assert "<form" in view.body and not view.refresh
+
+
+def test_a_browser_new_to_the_room_is_shown_the_form_without_looking_up_an_answer(store, room, monkeypatch):
+    workshop = play(store, store.create_workshop("Frokostdemo").code, "poll")
+
+    def no_lookup(*args):
+        raise AssertionError("a new browser has no answer to look up")
+
+    monkeypatch.setattr(store, "counted_answer", no_lookup)
+    view = room.view(workshop, "browser-new", new_browser=True)
+    assert "<form" in view.body and not view.refresh
+    with pytest.raises(AssertionError):
+        room.view(workshop, "browser-known")  # a known browser's answer is looked up
