@@ -22,7 +22,9 @@ def collected(*args: str) -> list[str]:
 def needs_chromium_or_postgresql(test_id: str) -> bool:
     """By its place or its name: a browser test, a test run on PostgreSQL (``[postgresql]``), a ``pg_`` test."""
     name = test_id.rsplit("::", 1)[-1]
-    return test_id.startswith("tests/browser/") or "[postgresql" in name or name.startswith(("test_pg_", "pg_"))
+    return (
+        test_id.startswith("tests/browser/") or "[postgresql" in name or name.startswith(("test_pg_", "pg_"))
+    )
 
 
 def test_the_fast_suite_leaves_out_every_browser_and_postgresql_test():
