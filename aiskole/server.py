@@ -40,7 +40,7 @@ from aiskole.room import security
 from aiskole.room.context import RoomContext
 from aiskole.room.guard import guard_handlers, track_kernels
 from aiskole.room.handlers import not_found_handler, room_handlers
-from aiskole.room.kernels import KernelPolicy, default_cap
+from aiskole.room.kernels import ABANDONED_SECONDS, KernelPolicy, default_cap
 from aiskole.settings import Settings, get_settings
 from aiskole.store import open_store
 
@@ -243,7 +243,9 @@ def serve(
     root = make_root()
 
     def room_factory() -> RoomContext:
-        return RoomContext(settings=settings, store=open_store(settings), key=key, kernels=KernelPolicy(cap))
+        # A kernel left behind may make room after ABANDONED_SECONDS, or sooner where Voilà culls sooner.
+        kernels = KernelPolicy(cap, abandoned_after=min(ABANDONED_SECONDS, cull_idle_timeout / 4))
+        return RoomContext(settings=settings, store=open_store(settings), key=key, kernels=kernels)
 
     app_class = make_app_class(room_factory, on_ready=on_ready)
     argv = voila_argv(

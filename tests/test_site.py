@@ -23,6 +23,7 @@ from aiskole.site import wheels as W
 from aiskole.site.builder import MARKER, build_site, default_cache
 from aiskole.site.exercises import EXCLUDED, STATIC, site_exercises
 from aiskole.site.wheels import SiteBuildError
+from tests.conftest import ROOT
 from tests.site_build import SERVER_URL, built_site
 
 
@@ -112,6 +113,28 @@ def test_unmet_requirements_names_a_missing_or_too_old_dependency(tmp_path):
     )
     problems = W.unmet_requirements([app, lib])
     assert problems == ["app 1.0 needs lib>=2: have 1.5", "app 1.0 needs gone: missing"]
+
+
+def test_the_pins_cover_every_package_the_static_exercises_import():
+    """Does Pyodide find every distribution the static apps' views import (the kit's wheel carries no
+    requirements, so a missing pin shows only in the browser, as a ModuleNotFoundError)?"""
+    views = set()
+    for notebook in STATIC:
+        text = (ROOT / "notebooks" / "apps" / notebook).read_text(encoding="utf-8")
+        views |= set(re.findall(r"from (aiskole\.widgets\.\w+) import", text))
+    assert views
+    probe = (
+        "import importlib, importlib.metadata as md, json, sys\n"
+        "before = set(sys.modules)\n"
+        f"for name in {sorted(views)!r}: importlib.import_module(name)\n"
+        "dists = md.packages_distributions()\n"
+        "tops = {m.split('.')[0] for m in set(sys.modules) - before}\n"
+        "print(json.dumps(sorted({d for t in tops for d in dists.get(t, []) if t != 'aiskole'})))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    imported = {W.canonical(d) for d in json.loads(out.stdout)}
+    pinned = {p.key for p in W.PINS} | {W.canonical(w) for w in W.KERNEL_EXTENSION_WHEELS}
+    assert imported - pinned == set()
 
 
 def test_the_pinned_wheels_meet_each_others_requirements(site):

@@ -16,6 +16,7 @@ handler wrapped:
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import inspect
 import logging
 from typing import Any
@@ -24,7 +25,7 @@ from jupyter_server.utils import ensure_async
 
 from aiskole.render import Markup
 from aiskole.room import pages, security
-from aiskole.room.kernels import Owner
+from aiskole.room.kernels import KernelUse, Owner
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,10 @@ class _Guarded:
         if not security.is_canonical_path(self.request.path):
             self.refuse(404, pages.message_page("Siden findes ikke", "Adressen er skrevet forkert."))
             return
-        if not self.allowed():
+        allowed = self.allowed()
+        if inspect.isawaitable(allowed):
+            allowed = await allowed
+        if not allowed:
             return
         result = super().prepare()
         if inspect.isawaitable(result):
@@ -132,7 +136,7 @@ def render_guard(base: type) -> type:
     """Voilà's render handler with the room's rules (see the module docstring)."""
 
     class RenderGuard(_Guarded, base):
-        def allowed(self) -> bool:
+        async def allowed(self) -> bool:
             room = self.room()
             path = self.path_args[0] if self.path_args else ""
             target = room.render_paths.get(path)
@@ -149,6 +153,13 @@ def render_guard(base: type) -> type:
             # Checked and taken at once, before anything can wait: a burst of requests that all passed the
             # check before one of them took its place would start more kernels than the cap.
             self._reservation = room.kernels.try_reserve(self._owner)
+            if self._reservation is None:
+                # Kernels left behind are forgotten and a place taken at once (no await between); they are
+                # shut down after.
+                evicted = room.kernels.make_room(self._owner, kernel_uses(self.kernel_manager))
+                self._reservation = room.kernels.try_reserve(self._owner)
+                for kernel_id in evicted:
+                    await shut_down(self.kernel_manager, kernel_id)
             if self._reservation is None:
                 self.refuse(503, _full_page(room.base_url), **{"Retry-After": str(RETRY_AFTER)})
                 return False
@@ -180,6 +191,10 @@ def render_guard(base: type) -> type:
             return value
 
         async def get(self, path=None):
+            # Sets the _xsrf cookie (after the handler's own prepare, which knows the user): Voilà's page sends
+            # it with the beacon that shuts its kernel down when the tab is closed; without it the beacon is
+            # refused and the kernel holds a place until the cull.
+            _ = self.xsrf_token
             token = CURRENT_OWNER.set(self._owner)
             try:
                 await super().get(path)
@@ -189,6 +204,30 @@ def render_guard(base: type) -> type:
 
     RenderGuard.__name__ = f"Guarded{base.__name__}"
     return RenderGuard
+
+
+def kernel_uses(kernel_manager) -> list[KernelUse]:
+    """Connections and idle seconds of every running kernel, from the kernel manager's own model."""
+    now = dt.datetime.now(dt.UTC)
+    uses = []
+    for kernel_id in kernel_manager.list_kernel_ids():
+        try:
+            model = kernel_manager.kernel_model(kernel_id)
+            last = dt.datetime.fromisoformat(model["last_activity"])
+        except (KeyError, TypeError, ValueError):  # gone meanwhile, or no activity recorded yet
+            continue
+        idle = (now - (last if last.tzinfo else last.replace(tzinfo=dt.UTC))).total_seconds()
+        uses.append(KernelUse(kernel_id, int(model.get("connections") or 0), idle))
+    return uses
+
+
+async def shut_down(kernel_manager, kernel_id: str) -> None:
+    try:
+        await ensure_async(kernel_manager.shutdown_kernel(kernel_id, now=True))
+    except Exception as exc:  # noqa: BLE001 - gone already; Voilà's cull takes what is left
+        log.warning("kernel left behind could not be shut down: %s", type(exc).__name__)
+    else:
+        log.info("a kernel left behind was shut down to make room")
 
 
 def _guarded(base: type, mixin: type) -> type:

@@ -41,6 +41,23 @@ def _available_mib() -> int:
         return 4096
 
 
+#: Seconds without a connection or a message after which a kernel counts as left behind: its page was closed,
+#: reloaded (a reload renders a new kernel) or navigated away from. A page that is still loading has connected
+#: within a few seconds; Voilà's own cull takes such kernels only after minutes.
+ABANDONED_SECONDS = 30
+#: Kernels one request may shut down to make room (a bound, not a goal: one is almost always enough).
+MAX_EVICTIONS = 3
+
+
+@dataclass(frozen=True)
+class KernelUse:
+    """What the kernel manager says of a running kernel: open connections, seconds since its last message."""
+
+    kernel_id: str
+    connections: int
+    idle_seconds: float
+
+
 @dataclass(frozen=True)
 class Owner:
     """Who opened a kernel's page: the browser's anonymous id, its address (for the per-address cap), and
@@ -71,6 +88,8 @@ class KernelPolicy:
     per_address: int = 0
     facilitator: int = 6
     owners: dict[str, Owner] = field(default_factory=dict)
+    #: Seconds without a connection or a message after which a kernel counts as left behind.
+    abandoned_after: float = ABANDONED_SECONDS
     #: Pages whose kernel is being started (counted against the caps until their request ends).
     starting: list[Reservation] = field(default_factory=list)
 
@@ -111,6 +130,43 @@ class KernelPolicy:
 
     def started(self, kernel_id: str, owner: Owner) -> None:
         self.owners[kernel_id] = owner
+
+    def make_room(self, owner: Owner, uses: list[KernelUse]) -> list[str]:
+        """Kernels to shut down so that ``owner`` may start one, forgotten here at once; ``[]`` if none may go.
+
+        Only kernels left behind go (no connection, no message for :attr:`abandoned_after` seconds), the longest idle first, and only those that
+        hold a place ``owner`` needs: a facilitator's kernel only for the facilitator, and for a visitor the
+        ones of their own browser first, then of their address, then any visitor's (the full room's cap). A
+        kernel somebody is connected to is never taken. Without this a facilitator who looked through six
+        apps, or a room whose visitors closed their tabs, waits minutes for Voilà's cull.
+        """
+        left = sorted((u for u in uses if self._left_behind(u)), key=lambda u: -u.idle_seconds)
+        taken: list[str] = []
+        while not self.may_start(owner) and len(taken) < MAX_EVICTIONS:
+            pick = self._pick(owner, [u for u in left if u.kernel_id not in taken])
+            if pick is None:
+                break
+            taken.append(pick)
+            del self.owners[pick]
+        return taken
+
+    def _left_behind(self, use: KernelUse) -> bool:
+        return (
+            use.kernel_id in self.owners and use.connections == 0 and use.idle_seconds >= self.abandoned_after
+        )
+
+    def _pick(self, owner: Owner, left: list[KernelUse]) -> str | None:
+        """The first kernel in ``left`` whose place ``owner`` needs (see :meth:`make_room`)."""
+        same_role = [u.kernel_id for u in left if self.owners[u.kernel_id].facilitator == owner.facilitator]
+        if owner.facilitator:
+            return same_role[0] if same_role else None
+        own = [k for k in same_role if self.owners[k].browser == owner.browser]
+        near = [k for k in same_role if self.owners[k].address == owner.address]
+        held_here = sum(o.address == owner.address and not o.facilitator for o in self._held())
+        # Under the address's share, the room's cap is what binds: any visitor's kernel left behind frees it.
+        anyone = same_role if held_here < self.per_address else []
+        order = own + near + anyone
+        return order[0] if order else None
 
     def may_use(self, kernel_id: str, browser: str | None, facilitator: bool) -> bool:
         """Whether this browser may talk to the kernel (its websocket, its info, its shutdown)."""

@@ -110,6 +110,9 @@ KIT_PINS: tuple[Pin, ...] = (
     Pin("mako", "1.4.3"),
     Pin("markupsafe", "3.0.4", "sdist", ("src/markupsafe",)),
     Pin("filelock", "4.3.1"),
+    # Every view renders its HTML with Jinja2 templates, and numbers and dates the Danish way with Babel
+    Pin("jinja2", "3.1.6"),
+    Pin("babel", "2.19.0"),
 )
 
 PINS: tuple[Pin, ...] = KERNEL_PINS + KIT_PINS

@@ -15,7 +15,7 @@ import ipywidgets as w
 from aiskole.exercises import heatmap as hm
 from aiskole.render import heatmap_png, render
 from aiskole.store import Store, normalise_workshop_code, open_store
-from aiskole.widgets.base import ExerciseView, download_link, heading, paragraph
+from aiskole.widgets.base import ExerciseView, download_link, heading, paragraph, workshop_code_field
 
 OWN_RISK = ""
 
@@ -199,15 +199,7 @@ class HeatmapView(ExerciseView):
         )
         self.png_button.on_click(self._bottom_guard(self._on_png))
         self.download = w.HTML()
-        self.workshop_code = _stack(
-            w.Text(
-                continuous_update=False,
-                value=workshop_code or "",
-                description="Workshopkode (valgfri)",
-                placeholder="fx TEK-24",
-                layout=w.Layout(width="auto", max_width="100%"),
-            )
-        )
+        self.workshop_code = _stack(workshop_code_field(workshop_code))
         self.save_button = w.Button(
             description="Gem", button_style="primary", tooltip="Gem risikokortet (anonymt)"
         )

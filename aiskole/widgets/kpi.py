@@ -16,7 +16,7 @@ from aiskole import l10n
 from aiskole.exercises import kpi
 from aiskole.render import charts, render
 from aiskole.store import Store, open_store
-from aiskole.widgets.base import ExerciseView, chart_image, heading
+from aiskole.widgets.base import ExerciseView, chart_image, heading, workshop_code_field
 
 #: A worked example so that the result shows at once: a task of 12 minutes, 4,000 cases a year.
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -92,7 +92,8 @@ class KpiView(ExerciseView):
         scenario_box = self._build_scenarios()
         self._build_denominator()
         self._build_kpi()
-        self.workshop_code = _field("Workshopkode (valgfri)", workshop_code or "", "fx TEK-24")
+        self.workshop_code = workshop_code_field(workshop_code)
+        self.workshop_code.add_class("aiskole-field")
         self.save_button = w.Button(
             description="Gem", button_style="primary", tooltip="Gem beregningen (anonymt)"
         )

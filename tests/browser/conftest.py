@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from aiskole.testing import (  # noqa: F401 - the browser tests import these from here
@@ -86,4 +88,7 @@ def open_page(browser):
 
     yield _open
     for context in contexts:
+        for page in context.pages:  # as a tab is closed: Voilà's page shuts its kernel down
+            with contextlib.suppress(PlaywrightError):  # closed by the test already
+                page.close(run_before_unload=True)
         context.close()

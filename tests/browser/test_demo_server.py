@@ -30,3 +30,18 @@ def test_pages_and_scripts_are_gzipped_and_scripts_are_compressed_once(voila_sql
     assert gzip.decompress(second) == plain
     assert "Content-Encoding" not in plain_headers
     assert len(first) < len(plain) / 2
+
+
+def test_closing_an_apps_tab_shuts_its_kernel_down_at_once(voila_sqlite, open_page):
+    """Voilà's page sends a beacon on ``beforeunload`` with the _xsrf cookie; the server must have set that
+    cookie, or the beacon is refused (403) and the kernel holds a place under the cap until the cull."""
+    watched = open_page({"width": 1280, "height": 800})
+    page = watched.page
+    page.goto(voila_sqlite.url + "voila/render/mini-dpia.ipynb")
+    page.locator(".jupyter-widgets").first.wait_for()
+    running = len(voila_sqlite.kernels())  # the kernels' processes, this page's among them
+    page.close(run_before_unload=True)  # as a browser closes a tab
+    deadline = time.monotonic() + 20
+    while len(voila_sqlite.kernels()) >= running and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(voila_sqlite.kernels()) == running - 1

@@ -78,10 +78,10 @@ def test_add_refuse_fix_and_save_with_xss_payloads(voila_sqlite, open_page, view
     expect(page.locator(".aiskole-domains")).to_contain_text("Data & privatliv")
 
     # a payload in the workshop code is refused and shown as text
-    page.get_by_label("Workshopkode (valgfri)").fill(red)
+    page.get_by_label("Kode på workshop eller pilot (valgfri)").fill(red)
     page.get_by_role("button", name="Gem", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Workshopkoden skal være")
-    page.get_by_label("Workshopkode (valgfri)").fill("")
+    page.get_by_label("Kode på workshop eller pilot (valgfri)").fill("")
     page.get_by_role("button", name="Gem", exact=True).click()
     status = page.get_by_text(re.compile(r"Gemt som risikokort nr\. \d+"))
     expect(status).to_be_visible()

@@ -83,14 +83,19 @@ def test_presenter_sees_answers_live_and_approves_a_word(voila_sqlite, open_page
     watched.assert_no_xss()
     assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"] + 1
 
+    # the read-only display link shows what the presenter revealed (approved words only), no controls
+    store = Store(voila_sqlite.database_url)
+    try:
+        token = store.get_workshop(code).display_token
+    finally:
+        store.dispose()
     info = open_page(LAPTOP)
-    info.open_app(voila_sqlite, "infoskaerm.ipynb")
-    info.page.get_by_label("Workshopkode").fill(code.lower())
-    info.page.get_by_role("button", name="Vis", exact=True).click()
+    info.page.goto(f"{voila_sqlite.url}skaerm/{token}")
     expect(info.page.get_by_role("heading", name="Hvordan har du det med AI i dit arbejde?")).to_be_visible()
     expect(info.page.locator(".aiskole-live-words")).to_contain_text(WORD_XSS)
+    expect(info.page.locator(".aiskole-live-words")).not_to_contain_text("nysgerrig")
     expect(info.page.get_by_text("Godkend")).to_have_count(0)
-    screenshot(info.page, "infoskaerm-1280")
+    screenshot(info.page, "display-1280")
     info.assert_clean()
     info.assert_no_xss()
 

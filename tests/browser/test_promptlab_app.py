@@ -58,7 +58,7 @@ def test_payloads_highlight_and_save(voila_sqlite, open_page, viewport):
     screenshot(page, f"promptlab-review-{viewport['width']}")
 
     # the workshop code is free text too
-    code = page.get_by_label("Workshopkode (valgfri)")
+    code = page.get_by_label("Kode på workshop eller pilot (valgfri)")
     for payload in XSS_PAYLOADS:
         code.fill(payload)
         page.get_by_role("button", name="Gem", exact=True).click()

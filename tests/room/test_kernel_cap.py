@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -57,3 +58,30 @@ def test_a_full_room_does_not_lock_the_facilitator_out(server):
     status, _, body = facilitator.request("voila/render/praesentation.ipynb")
     assert status == 200
     assert re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", body.decode())
+
+
+def test_a_kernel_left_behind_makes_room_for_the_next_visitor(tmp_path):
+    """A visitor who closed the app's tab does not keep the last place until Voilà's cull, minutes later:
+    after the server's idle bound (2 s here: a quarter of its 8 s cull) the next visitor gets it."""
+    server = start_voila(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'data' / 'aiskole.sqlite3'}",
+        env={"AISKOLE_TRUST_LOOPBACK": "0"},
+        max_kernels=1,
+        cull_idle_timeout=8,
+    )
+    try:
+        first, second, third = (phone(server, timeout=120) for _ in range(3))
+        assert first.request("voila/render/mini-dpia.ipynb")[0] == 200  # its page never connects: left behind
+        left = set(server.kernels())
+        assert second.request("voila/render/mini-dpia.ipynb")[0] == 503  # still fresh: it may be loading
+        time.sleep(3)
+        status, _, body = third.request("voila/render/mini-dpia.ipynb")
+        assert status == 200, body.decode()[:300]
+        deadline = time.monotonic() + 20
+        while left & set(server.kernels()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not left & set(server.kernels())  # shut down, not only forgotten
+        assert len(server.kernels()) <= 1
+    finally:
+        stop_voila(server)

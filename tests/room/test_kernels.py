@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiskole.room.kernels import KernelPolicy, Owner, default_cap
+from aiskole.room.kernels import ABANDONED_SECONDS, KernelPolicy, KernelUse, Owner, default_cap
 
 PHONE_A = Owner("browser-a", "10.0.0.5")
 PHONE_B = Owner("browser-b", "10.0.0.6")
@@ -83,3 +83,49 @@ def test_a_cap_below_one_is_refused():
         KernelPolicy(anonymous=0)
     assert KernelPolicy(anonymous=3).per_address == 2
     assert KernelPolicy(anonymous=40).per_address == 10
+
+
+def left_behind(kernel_id: str, idle: float = ABANDONED_SECONDS + 5) -> KernelUse:
+    return KernelUse(kernel_id, connections=0, idle_seconds=idle)
+
+
+def test_a_full_room_makes_room_from_kernels_left_behind_never_from_pages_in_use():
+    policy = KernelPolicy(anonymous=2, per_address=2, facilitator=2)
+    policy.started("in-use", PHONE_A)
+    policy.started("closed-tab", PHONE_B)
+    uses = [KernelUse("in-use", 1, 600), left_behind("closed-tab")]
+    newcomer = Owner("browser-c", "10.0.0.7")
+    assert not policy.may_start(newcomer)
+    assert policy.make_room(newcomer, uses) == ["closed-tab"]
+    assert policy.may_start(newcomer) and "closed-tab" not in policy.owners
+    assert policy.make_room(Owner("browser-d", "10.0.0.8"), [KernelUse("in-use", 1, 600)]) == []
+
+
+def test_a_page_still_loading_is_not_left_behind():
+    policy = KernelPolicy(anonymous=1, per_address=1)
+    policy.started("loading", PHONE_A)
+    assert policy.make_room(PHONE_B, [left_behind("loading", idle=ABANDONED_SECONDS - 20)]) == []
+    assert not policy.may_start(PHONE_B)
+
+
+def test_the_facilitator_clicking_through_apps_frees_their_own_closed_tabs_first():
+    policy = KernelPolicy(anonymous=4, facilitator=2)
+    policy.started("phone", PHONE_A)
+    policy.started("old-app", FACILITATOR)
+    policy.started("older-app", FACILITATOR)
+    uses = [left_behind("phone", 900), left_behind("old-app", 40), left_behind("older-app", 100)]
+    assert policy.make_room(FACILITATOR, uses) == ["older-app"]  # the longest idle; never a visitor's
+    assert "phone" in policy.owners
+    policy.started("presenter", FACILITATOR)
+    assert policy.make_room(PHONE_B, [left_behind("old-app"), left_behind("presenter")]) == []
+    assert policy.may_start(PHONE_B)  # a visitor had room anyway: nothing of the facilitator's is touched
+
+
+def test_an_address_at_its_share_frees_only_its_own_kernels():
+    policy = KernelPolicy(anonymous=10, per_address=2)
+    policy.started("a1", PHONE_A)
+    policy.started("a2", Owner("browser-a2", PHONE_A.address))
+    policy.started("b1", PHONE_B)
+    uses = [left_behind("b1", 999), left_behind("a2", 50), left_behind("a1", 40)]
+    assert policy.make_room(PHONE_A, uses) == ["a1"]  # its own browser's first, another address's never
+    assert "b1" in policy.owners
