@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from aiskole.reports.pdf import CHROMIUM_ARGS
@@ -211,6 +212,46 @@ def _kill_group(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)  # the server runs in a session of its own (start_new_session)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=15)
+
+
+def watched_page(
+    browser, viewport: dict, contexts: list, *, script: bool = True, timeout: int = 60_000, **options
+) -> Watched:
+    """A new page in a context of its own, as a phone (below 600 px: touch, mobile, 2x) or a laptop, in
+    Danish, recording every request, websocket, console error and dialog (dialogs are dismissed). The
+    context is appended to ``contexts``: the caller closes them (:func:`close_pages`)."""
+    phone = viewport["width"] < 600
+    context = browser.new_context(
+        viewport=viewport,
+        is_mobile=phone,
+        has_touch=phone,
+        device_scale_factor=2 if phone else 1,
+        locale="da-DK",
+        java_script_enabled=script,
+        **options,
+    )
+    contexts.append(context)
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    watched = Watched(page)
+    page.on("request", lambda r: watched.requests.append(r.url))
+    page.on("websocket", lambda ws: watched.requests.append(ws.url))
+    page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
+    page.on("dialog", lambda d: (watched.dialogs.append(d.message), d.dismiss()))
+    return watched
+
+
+def close_pages(contexts: list) -> None:
+    """Close every page as a browser closes a tab (a Voilà page then shuts its kernel down), then the
+    contexts."""
+    for context in contexts:
+        for page in context.pages:
+            # Only Voilà's pages: JupyterLab's beforeunload asks about unsaved work, a dialog nobody answers.
+            with contextlib.suppress(PlaywrightError):  # closed by the test already
+                page.close(run_before_unload="/voila/render/" in page.url)
+        with contextlib.suppress(PlaywrightError):
+            context.close()
+    contexts.clear()
 
 
 @dataclass

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from aiskole.testing import (  # noqa: F401 - the browser tests import these from here
@@ -18,11 +16,13 @@ from aiskole.testing import (  # noqa: F401 - the browser tests import these fro
     XSS_PAYLOADS,
     VoilaServer,
     Watched,
+    close_pages,
     screenshot,
     start_voila,
     stop_voila,
     wait_for_page,
     wait_until_ready,
+    watched_page,
 )
 
 # Widgets appear only after the kernel has run the notebook and the page has loaded its JavaScript: on a busy
@@ -60,35 +60,6 @@ def browser():
 
 @pytest.fixture
 def open_page(browser):
-    contexts = []
-
-    def _open(viewport: dict) -> Watched:
-        phone = viewport["width"] < 600
-        context = browser.new_context(
-            viewport=viewport,
-            is_mobile=phone,
-            has_touch=phone,
-            device_scale_factor=2 if phone else 1,
-            locale="da-DK",
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        watched = Watched(page)
-        page.on("request", lambda r: watched.requests.append(r.url))
-        page.on("websocket", lambda ws: watched.requests.append(ws.url))
-        page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
-
-        def on_dialog(dialog):
-            watched.dialogs.append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        return watched
-
-    yield _open
-    for context in contexts:
-        for page in context.pages:  # as a tab is closed: Voilà's page shuts its kernel down
-            with contextlib.suppress(PlaywrightError):  # closed by the test already
-                page.close(run_before_unload=True)
-        context.close()
+    contexts: list = []
+    yield lambda viewport: watched_page(browser, viewport, contexts)
+    close_pages(contexts)

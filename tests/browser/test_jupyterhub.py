@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
+from aiskole.exercises.dpia import DpiaSubmission
 from aiskole.store import Store
 from tests.browser.conftest import LAPTOP, PHONE, screenshot
 from tests.hub.hubserver import PASSWORD, start_hub
@@ -71,9 +72,11 @@ def new_tab(watched):
 
 
 def save_mini_dpia(page, hub, user: str) -> int:
-    """Answer the ten questions in Voilà, save, and return the number the app shows."""
+    """Answer the gateway and the ten questions in Voilà, save, and return the number the app shows."""
     page.goto(hub.user_url(user, "voila/render/" + MINI_DPIA), wait_until="commit")
     expect(page.get_by_text("Mini-DPIA: skal I lave en konsekvensanalyse?")).to_be_visible(timeout=120_000)
+    # the gateway first: with personal data the ten questions appear
+    page.locator(".aiskole-question", has_text="Først:").get_by_role("radio", name="Ja").check()
     for number in range(1, 11):
         box = page.locator(".aiskole-question", has_text=re.compile(rf"^{number}\. "))
         box.get_by_role("radio", name="Ja" if number in YES else "Nej").check()
@@ -113,7 +116,8 @@ def test_two_users_read_a_lesson_and_save_into_one_database(hub, open_page):
         for submission_id in saved.values():
             row = store.get_submission(submission_id)
             assert row is not None
-            assert row.answers == {str(n): n in YES for n in range(1, 11)}
+            model = DpiaSubmission.from_answers(row.answers, row.result)
+            assert model.answers == {n: n in YES for n in range(1, 11)} and model.personal_data
             assert row.result["verdict"] == "full"
     finally:
         store.dispose()

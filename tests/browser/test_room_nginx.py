@@ -25,6 +25,7 @@ from aiskole.testing import (
     start_voila,
     stop_nginx,
     stop_voila,
+    watched_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -78,22 +79,8 @@ def counted(store, code: str) -> tuple[int, int, int]:
     return rows, live, people
 
 
-def phone_page(browser, contexts) -> Watched:
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="da-DK",
-        ignore_https_errors=True,
-    )
-    contexts.append(context)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    watched = Watched(page)
-    page.on("request", lambda r: watched.requests.append(r.url))
-    page.on("dialog", lambda d: (watched.dialogs.append(d.message), d.dismiss()))
-    return watched
+def phone_page(browser, contexts: list) -> Watched:
+    return watched_page(browser, PHONE, contexts, timeout=30_000, ignore_https_errors=True)
 
 
 def test_behind_the_proxy_only_the_key_makes_a_facilitator(room, browser):

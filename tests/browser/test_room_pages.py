@@ -19,10 +19,11 @@ from aiskole.testing import (
     SHORT_XSS_PAYLOADS,
     XSS_PAYLOADS,
     Phone,
-    Watched,
+    close_pages,
     screenshot,
     start_voila,
     stop_voila,
+    watched_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -51,31 +52,9 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page_of(browser):
-    contexts = []
-
-    def _open(viewport: dict, *, script: bool = True) -> Watched:
-        phone = viewport["width"] < 600
-        context = browser.new_context(
-            viewport=viewport,
-            is_mobile=phone,
-            has_touch=phone,
-            device_scale_factor=2 if phone else 1,
-            locale="da-DK",
-            java_script_enabled=script,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        watched = Watched(page)
-        page.on("request", lambda r: watched.requests.append(r.url))
-        page.on("websocket", lambda ws: watched.requests.append(ws.url))
-        page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
-        page.on("dialog", lambda d: (watched.dialogs.append(d.message), d.dismiss()))
-        return watched
-
-    yield _open
-    for context in contexts:
-        context.close()
+    contexts: list = []
+    yield lambda viewport, *, script=True: watched_page(browser, viewport, contexts, script=script)
+    close_pages(contexts)
 
 
 def test_presenter_and_display_show_hostile_text_from_phones_as_text(server, page_of):

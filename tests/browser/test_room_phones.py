@@ -21,9 +21,11 @@ from aiskole.testing import (
     SHORT_XSS_PAYLOADS,
     XSS_PAYLOADS,
     Watched,
+    close_pages,
     screenshot,
     start_voila,
     stop_voila,
+    watched_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -52,29 +54,9 @@ def store(server):
 @pytest.fixture
 def new_phone(browser):
     """``new_phone(script=True)``: a fresh 375 px phone (its own cookies), with or without JavaScript."""
-    contexts = []
-
-    def _open(script: bool = True) -> Watched:
-        context = browser.new_context(
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            device_scale_factor=2,
-            locale="da-DK",
-            java_script_enabled=script,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        watched = Watched(page)
-        page.on("request", lambda r: watched.requests.append(r.url))
-        page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
-        page.on("dialog", lambda d: (watched.dialogs.append(d.message), d.dismiss()))
-        return watched
-
-    yield _open
-    for context in contexts:
-        context.close()
+    contexts: list = []
+    yield lambda script=True: watched_page(browser, PHONE, contexts, script=script, timeout=20_000)
+    close_pages(contexts)
 
 
 def play(store, code: str, active: str | None, *, revealed: bool = False, approved=()) -> None:

@@ -16,6 +16,7 @@ from aiskole.testing import (
     screenshot,
     start_voila,
     stop_voila,
+    watched_page,
 )
 from aiskole.workshop import join_url
 
@@ -23,21 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 def phone_page(browser, contexts: list, *, script: bool = True) -> Watched:
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="da-DK",
-        java_script_enabled=script,
-    )
-    contexts.append(context)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    watched = Watched(page)
-    page.on("request", lambda r: watched.requests.append(r.url))
-    page.on("dialog", lambda d: (watched.dialogs.append(d.message), d.dismiss()))
-    return watched
+    return watched_page(browser, PHONE, contexts, script=script, timeout=30_000)
 
 
 def test_sigkill_mid_room_loses_nothing_confirmed_and_phones_reconnect_by_themselves(tmp_path, browser):
