@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -94,6 +95,50 @@ def test_pure_wheel_is_the_same_every_time(tmp_path):
     assert first == second
 
 
+def test_trimmed_babel_wheel_keeps_only_the_danish_locales_and_formats_as_the_whole_one(tmp_path):
+    """Is the site's Babel wheel a fraction of PyPI's (four CLDR locales of ~1,000, global.dat and the code
+    whole), the same bytes every time, and does aiskole.l10n format numbers and dates from it exactly as with
+    the installed (whole) Babel?"""
+    pin = next(p for p in W.PINS if p.key == "babel")
+    assert pin.kind == "trimmed"
+    wheel = W.fetch_wheels(default_cache(), [pin])["babel"]
+    whole = next((default_cache() / "wheels").glob("babel-2.19.0-*.whl"))
+    assert wheel.stat().st_size < whole.stat().st_size / 10
+    with zipfile.ZipFile(wheel) as zf, zipfile.ZipFile(whole) as full:
+        names = set(zf.namelist())
+        data = {n.rsplit("/", 1)[1] for n in names if n.startswith("babel/locale-data/")}
+        assert data == set(W.BABEL_LOCALES)
+        code = {
+            n for n in full.namelist() if not n.startswith(("babel/locale-data/", "babel-2.19.0.dist-info/"))
+        }
+        assert code <= names  # every module and global.dat
+        for name in code:
+            assert zf.read(name) == full.read(name)
+        assert "babel" in zf.read("babel-2.19.0.dist-info/top_level.txt").decode().split()
+        zf.extractall(tmp_path / "site-packages")  # Babel opens its .dat files by path: not from a zip
+    again = W.trimmed_wheel(whole, pin, tmp_path / "again")
+    assert again.read_bytes() == wheel.read_bytes()
+    probe = (
+        "import datetime as dt, json, babel; from aiskole import l10n\n"
+        "t = dt.datetime(2026, 12, 1, 13, 5, tzinfo=dt.UTC)\n"
+        "print(json.dumps([babel.__file__, l10n.number(-1924.5, 1), l10n.percent(0.456), l10n.signed(0.4),"
+        " l10n.date_long(t), l10n.date_short(t), l10n.month_year('2026-7'), l10n.datetime_short(t)]))"
+    )
+
+    def run(path: str) -> list[str]:
+        env = {"PYTHONPATH": path, "PYTHONTZPATH": ""}  # tzdata, as in Pyodide (no system time zones)
+        out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=ROOT)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    trimmed = run(f"{tmp_path / 'site-packages'}:{ROOT}")
+    assert trimmed[0].startswith(str(tmp_path))  # Babel came from the trimmed wheel
+    assert trimmed[1:] == run(str(ROOT))[1:]
+    assert trimmed[1:] == [
+        "\u22121.924,5", "46\u00a0%", "+0,4", "1. december 2026", "01.12.2026", "juli 2026", "01.12.2026 kl. 14:05"
+    ]  # fmt: skip
+
+
 def test_unmet_requirements_names_a_missing_or_too_old_dependency(tmp_path):
     meta = b"Metadata-Version: 2.1\nName: %s\nVersion: %s\n%s"
     app = W.write_wheel(
@@ -117,7 +162,8 @@ def test_unmet_requirements_names_a_missing_or_too_old_dependency(tmp_path):
 
 def test_the_pins_cover_every_package_the_static_exercises_import():
     """Does Pyodide find every distribution the static apps' views import (the kit's wheel carries no
-    requirements, so a missing pin shows only in the browser, as a ModuleNotFoundError)?"""
+    requirements, so a missing pin shows only in the browser, as a ModuleNotFoundError), time zone data
+    included (Pyodide has no system time zones: without tzdata, aiskole.l10n fails at import)?"""
     views = set()
     for notebook in STATIC:
         text = (ROOT / "notebooks" / "apps" / notebook).read_text(encoding="utf-8")
@@ -131,8 +177,13 @@ def test_the_pins_cover_every_package_the_static_exercises_import():
         "tops = {m.split('.')[0] for m in set(sys.modules) - before}\n"
         "print(json.dumps(sorted({d for t in tops for d in dists.get(t, []) if t != 'aiskole'})))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    # no system time zones, as in Pyodide: zoneinfo then imports tzdata, which must be pinned too
+    env = {**os.environ, "PYTHONTZPATH": ""}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+    )
     imported = {W.canonical(d) for d in json.loads(out.stdout)}
+    assert {"jinja2", "babel", "tzdata"} <= imported
     pinned = {p.key for p in W.PINS} | {W.canonical(w) for w in W.KERNEL_EXTENSION_WHEELS}
     assert imported - pinned == set()
 
@@ -156,9 +207,16 @@ def test_the_lock_lists_exactly_the_shipped_wheels(site):
     for entry in lock["packages"].values():
         assert hashlib.sha256((folder / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]
         assert not entry["file_name"].startswith(("http:", "https:", "/"))
-    assert {"aiskole", "ipywidgets", "pydantic-core", "sqlalchemy", "markupsafe", "pyodide-kernel"} <= set(
-        lock["packages"]
-    )
+    assert {
+        "aiskole",
+        "ipywidgets",
+        "pydantic-core",
+        "sqlalchemy",
+        "markupsafe",
+        "pyodide-kernel",
+        "babel",
+        "tzdata",
+    } <= set(lock["packages"])
     assert lock["info"]["abi_version"] == W.PYODIDE_ABI
 
 

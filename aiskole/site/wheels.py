@@ -6,7 +6,7 @@ wheel the kernel and the kit need is pinned here, fetched with ``pip download`` 
 platform, put beside the runtime, and listed in a new ``pyodide-lock.json`` (with its own sha256). The kernel then
 preloads them all while Pyodide starts (:func:`write_lock`), in parallel, without asking any index.
 
-Three kinds of pin:
+Four kinds of pin:
 
 ``pure``
     a ``py3-none-any`` wheel from PyPI;
@@ -14,7 +14,10 @@ Three kinds of pin:
     a wheel built for Pyodide's platform (``pyemscripten_<abi>_wasm32``) that its project publishes on PyPI;
 ``sdist``
     no Pyodide wheel exists on PyPI, but the package works without its C speedups: a pure wheel is made here
-    from the sdist's Python files (:func:`pure_wheel_from_sdist`).
+    from the sdist's Python files (:func:`pure_wheel_from_sdist`);
+``trimmed``
+    a pure wheel from PyPI with most of its data left out: Babel's wheel is 11 MB for CLDR data of ~1,000
+    locales, and the site needs four; the kept files are named in :attr:`Pin.keep` (:func:`trimmed_wheel`).
 """
 
 from __future__ import annotations
@@ -57,9 +60,12 @@ class Pin:
 
     name: str
     version: str
-    kind: Literal["pure", "emscripten", "sdist"] = "pure"
+    kind: Literal["pure", "emscripten", "sdist", "trimmed"] = "pure"
     #: For ``sdist``: the folders in the sdist that hold the importable packages, e.g. ``("src/markupsafe",)``.
+    #: For ``trimmed``: the one folder in the wheel whose files are thinned out, e.g. ``("babel/locale-data",)``.
     package_dirs: tuple[str, ...] = ()
+    #: For ``trimmed``: the file names kept in that folder (everything outside it is kept).
+    keep: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -90,6 +96,9 @@ KERNEL_PINS: tuple[Pin, ...] = (
     Pin("parso", "0.8.6"),
 )
 
+#: The CLDR files of Babel's ``locale-data`` the site ships (:data:`KIT_PINS`); LICENSE.unicode is CLDR's licence.
+BABEL_LOCALES = ("root.dat", "da.dat", "da_DK.dat", "en.dat", "LICENSE.unicode")
+
 #: What the included exercises import, with the kit's own pins where it has them (ipywidgets and
 #: jupyterlab_widgets must match the widget front end the site is built with).
 KIT_PINS: tuple[Pin, ...] = (
@@ -111,8 +120,13 @@ KIT_PINS: tuple[Pin, ...] = (
     Pin("markupsafe", "3.0.4", "sdist", ("src/markupsafe",)),
     Pin("filelock", "4.3.1"),
     # Every view renders its HTML with Jinja2 templates, and numbers and dates the Danish way with Babel
+    # (CLDR data for Danish only: the locales aiskole.l10n uses, their parent root, English as Babel's
+    # fallback; global.dat and the code are kept whole).
     Pin("jinja2", "3.1.6"),
-    Pin("babel", "2.19.0"),
+    Pin("babel", "2.19.0", "trimmed", ("babel/locale-data",), BABEL_LOCALES),
+    # aiskole.l10n shows times in Europe/Copenhagen (zoneinfo at import): Pyodide has no system time zone
+    # database, so zoneinfo reads the tzdata package
+    Pin("tzdata", "2026.6"),
 )
 
 PINS: tuple[Pin, ...] = KERNEL_PINS + KIT_PINS
@@ -206,9 +220,10 @@ def fetch_wheels(cache: Path, pins: Iterable[Pin] = PINS) -> dict[str, Path]:
         kind: [
             f"{p.name}=={p.version}" for p in pins if p.kind == kind and not _cached(wheels_dir, p, ".whl")
         ]
-        for kind in ("pure", "emscripten", "sdist")
+        for kind in ("pure", "emscripten", "sdist", "trimmed")
     }
-    _pip_download(missing["pure"], wheels_dir, ["--only-binary=:all:", tag, "--platform=any"])
+    pure = missing["pure"] + missing["trimmed"]  # a trimmed wheel is made from the whole one from PyPI
+    _pip_download(pure, wheels_dir, ["--only-binary=:all:", tag, "--platform=any"])
     py = PYODIDE_PYTHON.replace(".", "")
     _pip_download(
         missing["emscripten"],
@@ -231,6 +246,8 @@ def fetch_wheels(cache: Path, pins: Iterable[Pin] = PINS) -> dict[str, Path]:
             wheel = _cached(wheels_dir, pin, ".whl")
         if wheel is None:
             raise SiteBuildError(f"Der findes ingen wheel til {pin.name} {pin.version} til Pyodide på PyPI.")
+        if pin.kind == "trimmed":
+            wheel = trimmed_wheel(wheel, pin, cache / "trimmed")
         wheels[pin.key] = wheel
     return wheels
 
@@ -247,7 +264,7 @@ def write_wheel(path: Path, files: dict[str, bytes], metadata: bytes, name: str,
     """Write a pure ``py3-none-any`` wheel with ``files`` (arcname -> content) and a ``.dist-info``."""
     dist_info = f"{name.replace('-', '_')}-{version}.dist-info"
     wheel_meta = b"Wheel-Version: 1.0\nGenerator: aiskole.site\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    tops = sorted({a.split("/")[0].removesuffix(".py") for a in files})
+    tops = sorted({a.split("/")[0].removesuffix(".py") for a in files if not a.startswith(dist_info + "/")})
     entries = {
         **files,
         f"{dist_info}/METADATA": metadata,
@@ -300,6 +317,38 @@ def pure_wheel_from_sdist(sdist: Path, pin: Pin, dest: Path) -> Path:
         )
     name = canonical(pin.name).replace("-", "_")
     return write_wheel(dest / f"{name}-{pin.version}-py3-none-any.whl", files, metadata, name, pin.version)
+
+
+def trimmed_wheel(wheel: Path, pin: Pin, dest: Path) -> Path:
+    """``wheel`` without the files of :attr:`Pin.package_dirs` (one folder) that :attr:`Pin.keep` does not name.
+
+    Everything else is copied unchanged (code, other data, the ``.dist-info``'s METADATA, licences and entry
+    points); WHEEL, top_level.txt and RECORD are written anew. Made at every build (well under a second), so
+    a changed :attr:`Pin.keep` never meets a stale wheel; the same input gives the same bytes.
+    """
+    (folder,) = pin.package_dirs
+    name, version = _wheel_name_version(wheel)
+    name = name.replace("-", "_")
+    dist_info = f"{name}-{version}.dist-info"
+    own = {f"{dist_info}/{n}" for n in ("METADATA", "WHEEL", "RECORD", "top_level.txt")}
+    files: dict[str, bytes] = {}
+    kept = set()
+    with zipfile.ZipFile(wheel) as zf:
+        metadata = zf.read(f"{dist_info}/METADATA")
+        for arcname in zf.namelist():
+            if arcname.endswith("/") or arcname in own:
+                continue
+            parent, _, base = arcname.rpartition("/")
+            if parent == folder:
+                if base not in pin.keep:
+                    continue
+                kept.add(base)
+            files[arcname] = zf.read(arcname)
+    if kept != set(pin.keep):
+        raise SiteBuildError(
+            f"{wheel.name} mangler {', '.join(sorted(set(pin.keep) - kept))} i {folder} (Pin.keep)."
+        )
+    return write_wheel(dest / f"{name}-{version}-py3-none-any.whl", files, metadata, name, version)
 
 
 def kit_wheel(dest: Path) -> Path:
