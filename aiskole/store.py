@@ -393,6 +393,14 @@ class Store:
     @staticmethod
     def _supersede(connection, row: dict[str, Any]) -> None:
         c = submissions.c
+        if connection.dialect.name == "postgresql":
+            # One participant's saves of one exercise take turns until their transaction ends: under READ
+            # COMMITTED two of them would each supersede the old row and then both insert, and one would lose
+            # on the unique index (12 threads of one phone outran five retries).
+            key = f"{row['workshop_code'] or ''}\x1f{row['exercise']}\x1f{row['participant']}"
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+            )
         code = (
             c.workshop_code.is_(None)
             if row["workshop_code"] is None
