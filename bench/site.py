@@ -29,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from aiskole.reports import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from aiskole.reports.pdf import CHROMIUM_ARGS  # noqa: E402
 from aiskole.site import builder as B  # noqa: E402
 from aiskole.site import wheels as W  # noqa: E402
 from aiskole.site.serve import start  # noqa: E402
+from aiskole.testing import CHROMIUM  # noqa: E402
 
 BASELINE_PINS = W.KERNEL_PINS + tuple(
     p for p in W.KIT_PINS if p.key in ("ipywidgets", "jupyterlab-widgets", "comm")
