@@ -443,12 +443,6 @@ class Store:
         row = self._first(_COUNTED_ANSWER, {"code": workshop_code, "exercise": exercise, "who": participant})
         return None if row is None else _to_submission(row)
 
-    def _submission_where(self, *conditions) -> Submission | None:
-        row = self._first(
-            sa.select(submissions).where(*conditions).order_by(submissions.c.id.desc()).limit(1)
-        )
-        return None if row is None else _to_submission(row)
-
     def answers_version(self, workshop_code: str, exercise: str) -> tuple[int, int]:
         """``(rows, highest id)`` of an exercise in a workshop: changes whenever an answer is stored or erased,
         so a live screen re-reads the rows only then."""

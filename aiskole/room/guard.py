@@ -21,6 +21,7 @@ import inspect
 import logging
 from typing import Any
 
+import tornado.web
 from jupyter_server.utils import ensure_async
 
 from aiskole.render import Markup
@@ -214,7 +215,8 @@ def kernel_uses(kernel_manager) -> list[KernelUse]:
         try:
             model = kernel_manager.kernel_model(kernel_id)
             last = dt.datetime.fromisoformat(model["last_activity"])
-        except (KeyError, TypeError, ValueError):  # gone meanwhile, or no activity recorded yet
+        # gone meanwhile (404), or still starting: no last_activity attribute or value yet
+        except (tornado.web.HTTPError, AttributeError, KeyError, TypeError, ValueError):
             continue
         idle = (now - (last if last.tzinfo else last.replace(tzinfo=dt.UTC))).total_seconds()
         uses.append(KernelUse(kernel_id, int(model.get("connections") or 0), idle))

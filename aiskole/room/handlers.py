@@ -48,8 +48,8 @@ class RoomHandler(tornado.web.RequestHandler):
     """What every room endpoint shares: the Host check, security headers, the browser id, Danish errors."""
 
     room: RoomContext
-    #: The browser id made for this request (no cookie came), if one was.
-    _new_browser: str | None = None
+    #: Whether this request came without a browser id, so one was made (it has no answers yet).
+    _new_browser = False
 
     def initialize(self, room: RoomContext) -> None:
         self.room = room
@@ -97,7 +97,8 @@ class RoomHandler(tornado.web.RequestHandler):
         """The anonymous browser id (a cookie made on first visit; never a name, never logged)."""
         value = self.get_cookie(security.BROWSER_COOKIE)
         if not security.is_browser_id(value):
-            value = self._new_browser = security.new_browser_id()
+            value = security.new_browser_id()
+            self._new_browser = True
             self.set_cookie(
                 security.BROWSER_COOKIE, value, httponly=True, samesite="Lax", secure=self.is_https, path="/"
             )
@@ -266,7 +267,7 @@ class ParticipantHandler(_WorkshopHandler):
         query = Form({k: v[:1] for k, v in self.request.query_arguments.items()})
         browser = self.browser()
         view = await self.call(
-            self.room.service.view, workshop, browser, query=query, new_browser=browser == self._new_browser
+            self.room.service.view, workshop, browser, query=query, new_browser=self._new_browser
         )
         self.send_view(view, whole_page=self.get_query_argument("del", "") != "main")
 

@@ -134,10 +134,10 @@ class KernelPolicy:
     def make_room(self, owner: Owner, uses: list[KernelUse]) -> list[str]:
         """Kernels to shut down so that ``owner`` may start one, forgotten here at once; ``[]`` if none may go.
 
-        Only kernels left behind go (no connection, no message for :attr:`abandoned_after` seconds), the longest idle first, and only those that
-        hold a place ``owner`` needs: a facilitator's kernel only for the facilitator, and for a visitor the
-        ones of their own browser first, then of their address, then any visitor's (the full room's cap). A
-        kernel somebody is connected to is never taken. Without this a facilitator who looked through six
+        Only kernels left behind go (no connection, no message for :attr:`abandoned_after` seconds), the
+        longest idle first, and only those that hold a place ``owner`` needs: a facilitator's kernel only for
+        the facilitator, and for a visitor the ones of their own browser first, then of their address, then
+        any visitor's (the full room's cap). A kernel somebody is connected to is never taken. Without this a facilitator who looked through six
         apps, or a room whose visitors closed their tabs, waits minutes for Voilà's cull.
         """
         left = sorted((u for u in uses if self._left_behind(u)), key=lambda u: -u.idle_seconds)

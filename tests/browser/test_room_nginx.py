@@ -19,6 +19,7 @@ from aiskole.testing import (
     TEST_KEY,
     Phone,
     Watched,
+    close_pages,
     kill_voila,
     screenshot,
     start_nginx,
@@ -182,6 +183,5 @@ def test_phones_on_either_process_see_one_room_and_nothing_is_lost(room, browser
         for phone in phones:
             phone.assert_no_xss()
     finally:
-        for context in contexts:
-            context.close()
+        close_pages(contexts)
         store.dispose()

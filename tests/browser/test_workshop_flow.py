@@ -12,6 +12,7 @@ from aiskole.testing import (
     PHONE,
     SHORT_XSS_PAYLOADS,
     Watched,
+    close_pages,
     kill_voila,
     screenshot,
     start_voila,
@@ -86,7 +87,6 @@ def test_sigkill_mid_room_loses_nothing_confirmed_and_phones_reconnect_by_themse
         expect(page.get_by_role("heading", name="Tak – dit svar er gemt")).to_be_visible()
         assert len(store.list_submissions(workshop_code=workshop.code, exercise="dpia")) == 1
     finally:
-        for context in contexts:
-            context.close()
+        close_pages(contexts)
         store.dispose()
         stop_voila(server)
